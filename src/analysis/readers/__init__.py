@@ -42,10 +42,23 @@ DOCX_SUFFIXES = {".docx"}
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | DOCX_SUFFIXES
 
 
-def read_document(path: Path) -> Document:
-    """Read one txt/md/pdf/docx file; raise :class:`ReadError` when it cannot be read."""
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read one txt/md/pdf/docx file; raise :class:`ReadError` when it cannot be read.
+
+    Files larger than ``max_bytes`` are refused with status ``too_large``.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadError(
+            "too_large",
+            f"{path.name}: {size / 1e6:.1f} MB is more than the {max_bytes / 1e6:.0f} MB limit for one "
+            "response. Split it into one file per response, or raise the limit (--max-mb).",
+        )
     if suffix in TEXT_SUFFIXES:
         from .plaintext import read_text_file
 

@@ -1,0 +1,176 @@
+"""Who answered: infer the respondent type and organisation name from the text.
+
+Platforms often say nothing useful (the Bliv Hørt export calls everyone
+``Borger``), so the type is read from how a response presents its sender: the
+opening lines, the title and the signature block. The rules, in order:
+
+1. ``local_council`` — a named local committee is the sender ("Østerbro
+   Lokaludvalg fastholder …", "Forperson for Valby Lokaludvalg") or the response
+   was adopted at a local committee meeting ("lokaludvalgsmødet");
+2. ``committee`` — a standing committee of the council is the sender
+   ("Beskæftigelses- og Integrationsudvalget tilslutter sig …");
+3. ``organisation`` — an association, company, movement or institution is the
+   sender: an organisation word in the sender's name ("Billedkunstnernes
+   Forbund"), "på vegne af", a role in the signature ("Formand for SAB"), an
+   acronym acting as subject ("CEPOS er kritisk …");
+4. ``citizen`` — a response with content and none of the above (a group of
+   citizens, "Vi er en gruppe borgere", is still citizens);
+5. ``unknown`` — nothing to go on (empty or attachment-only).
+
+Only names of organisations and committees are returned, never a person's.
+
+>>> infer_respondent_type("Østerbro Lokaludvalg fastholder det tidligere høringssvar.")[:2]
+('local_council', 'Østerbro Lokaludvalg')
+>>> infer_respondent_type("Jeg synes planen er god.")[:2]
+('citizen', '')
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["infer_respondent_type", "normalise_respondent_type", "RESPONDENT_TYPE_ALIASES"]
+
+_CAP = r"[A-ZÆØÅÄÖÜ][\w.&'’-]*"
+_NAME = rf"(?:{_CAP}\s+){{0,3}}?"
+_LOCAL = re.compile(rf"\b({_NAME}{_CAP}?\s?Lokaludvalg)s?\b")
+_LOCAL_PLAIN = re.compile(r"\b(lokaludvalg(?:et|ets)?|lokaludvalgsmøde\w*)\b", re.IGNORECASE)
+_COMMITTEE = re.compile(
+    r"\b((?:[A-ZÆØÅ][a-zæøå]+s?-\s+og\s+)?[A-ZÆØÅ][a-zæøå]*udvalg)(?:et|ets)?\b"
+    r"|\b((?:[A-ZÆØÅ]+S?-\s+OG\s+)?[A-ZÆØÅ]*UDVALG)(?:ET|ETS)?\b"
+)
+_ORG_WORD = (r"(?i:forening|forbund|organisation\w*|boligselskab|selskab|netværk|bevægelse\w*|sammenslutning|"
+             r"institut\w*|fond|tænketank|miljøpunkt|fællesskab\w*|association|society|union|institute|"
+             r"foundation|verband|verein|stiftung|cafe|café|a/s|aps|i/s)")
+# A proper name holding an organisation word: "Billedkunstnernes Forbund", "Klimabevægelsen i
+# København", "Miljøpunkt Amager", "Repair Cafe Danmark".
+_ORG_NAME = re.compile(
+    rf"((?:[A-ZÆØÅ][\w&'’.-]*\s+){{0,3}}[A-ZÆØÅ]?[\w-]*{_ORG_WORD}\w*"
+    rf"(?:\s+(?:i\s+|for\s+|og\s+)?[A-ZÆØÅ][\w&'’.-]*){{0,3}})"
+)
+# Where a sender names itself: at the start of the response or of a sentence in the
+# opening, after "fra"/"Hermed fremsendes", or on a line of its own in the signature.
+_SENDER_CONTEXT = re.compile(r"(?:^|[.!?:]\s+|\n|\bfra\s+|\bfrom\s+|\bvon\s+|fremsendes\s+|sendes\s+)$", re.IGNORECASE)
+_ON_BEHALF = re.compile(r"\bpå vegne af\s+([A-ZÆØÅ][\w&'’.-]*(?:\s+[A-ZÆØÅ][\w&'’.-]*){0,3})|on behalf of\s+"
+                        r"([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})")
+_ROLE = re.compile(
+    r"\b(?:formand|forperson|næstformand|direktør|adm\.\s*direktør|sekretariatschef|leder|projektleder|"
+    r"co-?\s?founder|founder|stifter|medstifter|chair|director|vorsitzende[r]?|geschäftsführer\w*)"
+    r"\s+(?:(?:for|i|ved|af|of|at|von|der)\s+)?([A-ZÆØÅ0-9][\w&'’.-]*(?:\s+[A-ZÆØÅ0-9][\w&'’.-]*){0,3})",
+    re.IGNORECASE,
+)
+_ACRONYM_SUBJECT = re.compile(
+    r"(?:^|[.\n]\s*)([A-ZÆØÅ]{2,6})s?\s+(?:er|mener|vurderer|finder|bakker|ser|har|anbefaler|foreslår|"
+    r"støtter|opfordrer|ønsker|takker|bifalder|is|believes|recommends|supports|ist|fordert)\b"
+)
+_FROM_ACRONYM = re.compile(r"\b(?:fra|from|von)\s+([A-ZÆØÅ]{2,8}s?)\b|\b([A-ZÆØÅ]{3,8})s\s+høringssvar\b")
+_NOT_ORG_ACRONYMS = {"EU", "FN", "CO", "CCS", "DK", "KK", "OK", "NB", "PS", "UN", "USA", "OBS", "BR", "TMF",
+                     "TMU", "PDF", "HØRINGSSVAR", "NAVN", "EMAIL", "TLF", "CPR", "ADRESSE"}
+_CITIZEN_GROUP = re.compile(r"\b(gruppe (?:af )?borgere|fra borgere|group of (?:residents|citizens))\b",
+                            re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(jeg|mig|min|mit|mine|i|me|my|ich|mein|meine)\b")
+
+RESPONDENT_TYPE_ALIASES = {
+    "committee": "committee", "udvalg": "committee", "fagudvalg": "committee",
+    "local_council": "local_council", "lokaludvalg": "local_council", "local council": "local_council",
+    "organisation": "organisation", "organization": "organisation", "forening": "organisation",
+    "virksomhed": "organisation", "company": "organisation", "organisation/virksomhed": "organisation",
+    "citizen": "citizen", "individual": "citizen", "privatperson": "citizen", "person": "citizen",
+    "unknown": "unknown",
+}
+
+
+def normalise_respondent_type(value: str | None) -> str | None:
+    """Map a manifest's respondent type onto ours; ``None`` when it is not one of ours.
+
+    Platform labels that are known to be unreliable (Bliv Hørt's ``Borger``) are
+    not mapped: they go to ``platform_type`` and the text decides.
+
+    >>> normalise_respondent_type("Organization"), normalise_respondent_type("Borger")
+    ('organisation', None)
+    """
+    if value is None:
+        return None
+    return RESPONDENT_TYPE_ALIASES.get(str(value).strip().lower())
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" .,:;-")
+    return "" if "[" in name else name
+
+
+def _title_case_committee(name: str) -> str:
+    if name.isupper():
+        parts = re.split(r"(\s+)", name.lower())
+        return "".join(p[:1].upper() + p[1:] if p.strip() and p != "og" else p for p in parts)
+    return name
+
+
+def _organisation_sender(head: str, tail: str) -> str:
+    """A capitalised organisation name in a sender position of the opening or signature."""
+    for part, in_signature in ((head, False), (tail, True)):
+        for m in _ORG_NAME.finditer(part):
+            name = m.group(1).strip()
+            if not name[:1].isupper() or "[" in name:
+                continue
+            before = part[: m.start(1)]
+            if in_signature:
+                line_start = part.rfind("\n", 0, m.start(1)) + 1
+                if part[line_start: m.start(1)].strip() or m.end(1) < len(part.rstrip()) - 120:
+                    continue
+            elif not _SENDER_CONTEXT.search(before):
+                continue
+            if re.match(r"\s*(?:kommentarer|høringssvar|bemærkninger|svar)\b", part[m.end(1):], re.I):
+                name = re.sub(r"s$", "", name)  # genitive: "Miljøpunkt Amagers kommentarer"
+            return _clean_name(name)
+    return ""
+
+
+def infer_respondent_type(text: str, respondent: str = "") -> tuple[str, str, str]:
+    """Infer ``(respondent_type, organisation_name, rule)`` from a response.
+
+    ``respondent`` (a name from the manifest, if any) is searched too. The
+    sender is looked for in the first 400 and last 400 characters.
+
+    >>> infer_respondent_type("CEPOS er kritisk over for planen.")[:2]
+    ('organisation', 'CEPOS')
+    """
+    text = text or ""
+    head, tail = text[:400], text[-400:]
+    sender = f"{respondent}\n{head}\n{tail}"
+
+    m = _LOCAL.search(sender)
+    if m and "[" not in m.group(1):
+        return "local_council", _clean_name(m.group(1)), f"local committee named as sender ({_clean_name(m.group(1))!r})"
+    if _LOCAL_PLAIN.search(head) and re.search(r"lokaludvalgsmøde|^\s*lokaludvalget\b", head, re.I | re.M):
+        return "local_council", "", "adopted at a local committee meeting / the local committee speaks"
+
+    for m in _COMMITTEE.finditer(f"{respondent}\n{head}"):
+        name = m.group(1) or m.group(2)
+        if name and "lokal" not in name.lower() and not name.lower().startswith("bymiljø"):
+            name = _title_case_committee(_clean_name(name))
+            return "committee", name, f"standing committee named as sender ({name!r})"
+
+    if _CITIZEN_GROUP.search(head):
+        return "citizen", "", "a group of citizens presents itself as the sender"
+
+    for pattern, what in ((_ON_BEHALF, "written on behalf of"), (_ROLE, "a role in the signature")):
+        m = pattern.search(sender)
+        if m:
+            name = _clean_name(next(g for g in m.groups() if g))
+            if name:
+                return "organisation", name, f"{what} an organisation ({name!r})"
+    name = _organisation_sender(head, tail)
+    if name:
+        return "organisation", name, f"an organisation presents itself as the sender ({name!r})"
+    for pattern in (_ACRONYM_SUBJECT, _FROM_ACRONYM):
+        for m in pattern.finditer(text[:1500] + "\n" + tail):
+            name = next((g for g in m.groups() if g), "")
+            name = name[:-1] if name.endswith("s") and name[:-1].isupper() and len(name) > 3 else name
+            if name and name.upper() not in _NOT_ORG_ACRONYMS:
+                return "organisation", name, f"an acronym acts as the sender ({name!r})"
+    if len(text.strip()) < 20:
+        return "unknown", "", "too little text to tell who answered"
+    if _FIRST_PERSON.search(text.lower()):
+        return "citizen", "", "writes in the first person and names no organisation"
+    return "citizen", "", "names no organisation, committee or local committee"

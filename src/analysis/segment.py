@@ -1,0 +1,174 @@
+"""Cut cleaned text into paragraphs and sentences with exact character offsets.
+
+Every span satisfies ``text[start:end] == span_text``. A paragraph is one line
+of cleaned text (see :mod:`analysis.cleaning`), so each bullet-list item is a
+paragraph of its own. Sentences end at ``.``, ``!``, ``?`` or ``…`` followed by
+space and a capital or digit, except after abbreviations (``bl.a.``, ``f.eks.``,
+``jf.``, ``ca.``, ``nr.``, ``pkt.``, ``kl.``, ``pct.``, ``d.``, ``Dr.``, …)
+and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``).
+
+>>> [s.text for s in split_sentences("Vi støtter bl.a. job. Mødet d. 1. januar kl. 10 gik godt!")]
+['Vi støtter bl.a. job.', 'Mødet d. 1. januar kl. 10 gik godt!']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+__all__ = ["Span", "split_paragraphs", "split_sentences", "segment_text", "segment_responses"]
+
+
+class Span(NamedTuple):
+    """A piece of a text with its character offsets."""
+
+    text: str
+    start: int
+    end: int
+
+
+# Abbreviations after which a full stop never ends a sentence (lower-cased, without the
+# final period). Multi-part ones ("bl.a") are matched with their inner periods.
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "da": frozenset(
+        """
+        bl.a f.eks fx jf jvf ca nr pkt kl pct d ds dvs evt inkl ekskl iflg ift ifm iht mht vedr
+        hhv mfl m.fl m.m mv o.l o.a ang stk kap s tlf att afd adm cand fhv gl hr fr sdr st sct
+        vha pga grundet bla feks mio mia mill kr t.o.m f.o.m t.h t.v th tv mdr md årh dr prof
+        """.split()
+    ),
+    "en": frozenset(
+        """
+        e.g i.e etc vs cf approx no nos p pp para sec fig dr mr mrs ms prof st jr sr inc ltd co
+        jan feb mar apr jun jul aug sep sept oct nov dec est dept gov
+        """.split()
+    ),
+    "de": frozenset(
+        """
+        z.b bzw usw ca nr s vgl ggf evtl inkl d.h u.a u.ä o.ä bspw sog z.t abs art dr prof str
+        mio mrd jh jhd tel nr
+        """.split()
+    ),
+}
+# Abbreviations that may also close a sentence: a capital after them starts a new one.
+SENTENCE_FINAL_ABBREVIATIONS = frozenset({"mv", "osv", "m.m", "m.fl", "o.l", "etc", "usw", "mm", "mfl"})
+# Words after which a number with a full stop is an ordinal or a reference, not an end.
+NUMBER_TAKERS = frozenset(
+    {"d", "pkt", "punkt", "nr", "stk", "kap", "kapitel", "§", "s", "side", "afsnit", "bilag",
+     "no", "p", "art", "abs"}
+)
+# Common words before a day or ordinal ("den 3. juni", "am 4. Mai"); only 1–2 digit numbers.
+ORDINAL_TAKERS = frozenset({"den", "det", "the", "der", "des", "dem", "am", "vom", "bis", "til", "fra", "i", "og"})
+
+_BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=\S)")
+_WORD_BEFORE = re.compile(r"([^\s(\[\"“”'’]*)$")
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Each non-blank line of cleaned text as a :class:`Span` (stripped).
+
+    >>> split_paragraphs("Et afsnit.\\n\\n• punkt ét\\n• punkt to")
+    [Span(text='Et afsnit.', start=0, end=10), Span(text='• punkt ét', start=12, end=22), Span(text='• punkt to', start=23, end=33)]
+    """
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        left = len(line) - len(line.lstrip())
+        right = len(line.rstrip())
+        if right > left:
+            spans.append(Span(line[left:right], m.start() + left, m.start() + right))
+    return spans
+
+
+def _is_boundary(text: str, match: re.Match, language: str) -> bool:
+    """Decide whether the punctuation in ``match`` ends a sentence."""
+    punct = match.group(1)
+    nxt = text[match.end():match.end() + 1]
+    if not (nxt.isupper() or nxt.isdigit() or nxt in "\"“”'’(•–-"):
+        return False  # "bl.a. job", "d. 1. januar": lower case continues the sentence
+    if punct != ".":
+        return True  # !, ?, … and ".." / "..." before a capital
+    before = _WORD_BEFORE.search(text, 0, match.start()).group(1)
+    token = before.lower()
+    abbreviations = ABBREVIATIONS.get(language, frozenset()) | ABBREVIATIONS["da"]
+    if token in abbreviations or token.rstrip(".") in abbreviations:
+        return token in SENTENCE_FINAL_ABBREVIATIONS and nxt.isupper()
+    if len(before) == 1 and before.isalpha() and before.isupper():
+        return False  # an initial: "H. C. Andersen"
+    if before.isdigit():
+        if nxt.isdigit():
+            return False  # "kl. 10. 30" or enumerations of numbers
+        prev = _WORD_BEFORE.search(text, 0, max(0, match.start() - len(before) - 1)).group(1)
+        prev = prev.lower().rstrip(".")
+        if (prev in NUMBER_TAKERS and len(before) <= 3) or (prev in ORDINAL_TAKERS and len(before) <= 2):
+            return False  # "pkt. 4. Mødet", "den 3. Juni"; not "i 2025. Det"
+        if match.start() - len(before) == 0:
+            return False  # a numbered heading at the start: "1. Indledning"
+    return True
+
+
+def split_sentences(text: str, language: str = "da", offset: int = 0) -> list[Span]:
+    """Split one paragraph into sentences; offsets are shifted by ``offset``.
+
+    >>> [s.text for s in split_sentences("Se pkt. 4. Mødet sluttede. Ny sætning.")]
+    ['Se pkt. 4. Mødet sluttede.', 'Ny sætning.']
+    """
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if _is_boundary(text, m, language):
+            end = m.end(2)
+            piece = text[start:end]
+            if piece.strip():
+                left = len(piece) - len(piece.lstrip())
+                spans.append(Span(piece.strip(), offset + start + left, offset + start + len(piece.rstrip())))
+            start = m.end()
+    piece = text[start:]
+    if piece.strip():
+        left = len(piece) - len(piece.lstrip())
+        spans.append(Span(piece.strip(), offset + start + left, offset + start + len(piece.rstrip())))
+    return spans
+
+
+def segment_text(text: str, language: str = "da") -> list[tuple[int, int, Span]]:
+    """All sentences of a cleaned text as ``(paragraph, sentence, span)``.
+
+    >>> [(p, s, x.text) for p, s, x in segment_text("Et. To.\\nTre.")]
+    [(0, 0, 'Et.'), (0, 1, 'To.'), (1, 0, 'Tre.')]
+    """
+    out = []
+    for p, para in enumerate(split_paragraphs(text)):
+        for s, sent in enumerate(split_sentences(para.text, language, offset=para.start)):
+            out.append((p, s, sent))
+    return out
+
+
+SEGMENT_COLUMNS = ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text"]
+
+
+def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int | None]] | None = None) -> pd.DataFrame:
+    """Segments of every response as a tidy table (the data contract's ``segments``).
+
+    ``responses`` needs ``response_id``, ``text`` and ``language``;
+    ``page_starts`` maps a response id to the offsets where its pages begin.
+
+    >>> r = pd.DataFrame({"response_id": ["a"], "text": ["Ja. Nej."], "language": ["da"]})
+    >>> segment_responses(r)[["segment_id", "start", "end", "text"]].values.tolist()
+    [['a:0:0', 0, 3, 'Ja.'], ['a:0:1', 4, 8, 'Nej.']]
+    """
+    rows = []
+    page_starts = page_starts or {}
+    for rid, text, language in zip(responses["response_id"], responses["text"], responses["language"]):
+        starts = [(o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None]
+        for p, s, span in segment_text(text or "", language):
+            page = None
+            for o, number in starts:
+                if o <= span.start:
+                    page = number
+            rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text))
+    table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
+    return table.astype({"segment_id": "string", "response_id": "string", "paragraph": "int64",
+                         "sentence": "int64", "start": "int64", "end": "int64", "page": "Int64",
+                         "text": "string"})
