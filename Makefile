@@ -21,7 +21,7 @@ report: $(STAMP)
 	$(BIN)/analysis run $(STUDY)
 
 ingest: $(STAMP)
-	$(BIN)/analysis ingest-study $(STUDY)
+	$(BIN)/analysis run $(STUDY) --steps ingest
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
