@@ -106,10 +106,10 @@ def _join_hyphenated(left: str, right: str, language: str) -> bool:
     a, b = lw.group(1), rw.group(0)
     if a.isupper() or not b[:1].islower():  # "CO2-", "EU-", "-Danmark": real hyphens
         return False
-    joined, hyphened = (a + b).lower(), f"{a}-{b}".lower()
-    fj, fh = _zipf(joined, language), _zipf(hyphened, language)
-    if fj or fh:
-        return fj >= fh
+    if _zipf((a + b).lower(), language) >= 1.0:
+        return True  # "arbejds-" + "markedet" is a known word
+    if _zipf(a.lower(), language) >= 3.0 and _zipf(b.lower(), language) >= 3.0 and language == "en":
+        return False  # two common English words: a hyphenated compound ("well-being")
     # Unknown to the word list: Danish and German write compounds closed.
     return language in ("da", "de")
 

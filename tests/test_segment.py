@@ -1,0 +1,69 @@
+"""Sentence splitting: Danish abbreviations, ordinals, bullet lists, exact offsets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.cleaning import clean_text
+from analysis.segment import segment_responses, segment_text, split_sentences
+
+
+def _sentences(text: str, language: str = "da") -> list[str]:
+    return [s.text for s in split_sentences(text, language)]
+
+
+@pytest.mark.parametrize("text", [
+    "Vi støtter bl.a. job og uddannelse i området.",
+    "Der er f.eks. flere borgere uden job.",
+    "Se jf. politikkens afsnit om tryghed.",
+    "Det koster ca. 30 mio. kr. om året.",
+    "Sagen behandles under nr. 7 på dagsordenen.",
+    "Punktet blev behandlet under pkt. 4. Mødet sluttede sent.",
+    "Mødet starter kl. 17 i salen.",
+    "Ledigheden er 5 pct. højere i området.",
+    "Planen gælder fra d. 1. januar 2026 og frem.",
+    "Vi mødtes den 3. juni på Rådhuset.",
+    "Han hed H. C. Andersen og boede på Nyhavn.",
+])
+def test_abbreviations_and_ordinals_do_not_end_a_sentence(text):
+    assert _sentences(text) == [text]
+
+
+def test_real_sentence_ends_are_split():
+    text = ("Udvalget støtter målene. Derudover bakker udvalget op om eksemplerne! Hvad med "
+            "finansieringen? Målet er 2035. Det står i pkt. 4. Vi ser frem til handleplanen mv. Tak.")
+    assert _sentences(text) == [
+        "Udvalget støtter målene.", "Derudover bakker udvalget op om eksemplerne!", "Hvad med finansieringen?",
+        "Målet er 2035.", "Det står i pkt. 4. Vi ser frem til handleplanen mv.", "Tak."]
+
+
+def test_english_and_german_abbreviations():
+    assert _sentences("We need e.g. more buses. Fares should fall.", "en") == [
+        "We need e.g. more buses.", "Fares should fall."]
+    assert _sentences("Wir brauchen z.B. mehr Busse. Die Preise sollen sinken.", "de") == [
+        "Wir brauchen z.B. mehr Busse.", "Die Preise sollen sinken."]
+
+
+def test_bullet_items_are_their_own_segments():
+    text = clean_text("Vi foreslår:\n• flere cykelstier. Og bredere.\n• bedre busser\n- grønne tage").text
+    rows = [(p, s, span.text) for p, s, span in segment_text(text)]
+    assert rows == [(0, 0, "Vi foreslår:"), (1, 0, "• flere cykelstier."), (1, 1, "Og bredere."),
+                    (2, 0, "• bedre busser"), (3, 0, "- grønne tage")]
+
+
+def test_seed_segments_hold_the_offset_invariant(seed_text):
+    text = clean_text(seed_text).text
+    spans = segment_text(text)
+    assert 8 <= len(spans) <= 20
+    assert all(text[s.start:s.end] == s.text for _, _, s in spans)
+    assert any("bl.a. job og uddannelse" in s.text for _, _, s in spans)
+
+
+def test_segment_table_follows_the_contract():
+    responses = pd.DataFrame({"response_id": ["r1", "r2"], "text": ["Ja. Nej.\nMåske.", ""], "language": ["da", "da"]})
+    segments = segment_responses(responses, {"r1": [0, 9]})
+    assert list(segments.columns) == ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text"]
+    assert segments["segment_id"].tolist() == ["r1:0:0", "r1:0:1", "r1:1:0"]
+    assert segments["page"].tolist() == [1, 1, 2]
+    assert segments["segment_id"].is_unique
