@@ -136,7 +136,7 @@ def _no_data(ax: Axes | None, title: str, message: str = "no data") -> Axes:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -180,8 +180,7 @@ def _heatmap(ax: Axes, matrix: pd.DataFrame, *, row_names: Sequence[str], col_na
              annotate: bool | None, style: dict[str, Any]) -> Axes:
     values = matrix.to_numpy(dtype=float)
     masked = np.ma.masked_invalid(values)
-    cmap = mpl.colormaps[style.pop("cmap", mpl.rcParams["image.cmap"])].copy()
-    cmap.set_bad("#F2F2F2")
+    cmap = mpl.colormaps[style.pop("cmap", mpl.rcParams["image.cmap"])].with_extremes(bad="#F2F2F2")
     im = ax.imshow(masked, aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax,
                    interpolation="nearest", **style)
     ax.set_xticks(range(len(col_names)), labels=col_names)
@@ -207,9 +206,14 @@ def _heatmap(ax: Axes, matrix: pd.DataFrame, *, row_names: Sequence[str], col_na
     return ax
 
 
-def _heatmap_size(n_rows: int, n_cols: int) -> tuple[float, float]:
-    width = min(max(4.8, 3.4 + 0.55 * n_cols), 14.0)
-    height = 1.9 + _ROW * n_rows
+def _heatmap_size(rows: Sequence[str], cols: Sequence[str], title: str) -> tuple[float, float]:
+    """Figure size that fits row labels, cells, colour bar and the (left-aligned) title."""
+    label_w = 0.075 * max((len(line) for r in rows for line in str(r).split("\n")), default=4) + 0.5
+    grid_w = max(1.6, 0.55 * len(cols))
+    title_w = 0.105 * len(title) + 0.3
+    width = min(max(4.8, label_w + grid_w + 1.1, label_w + title_w), 14.0)
+    col_h = 0.075 * max((len(line) for c in cols for line in str(c).split("\n")), default=4) * 0.65
+    height = 1.3 + col_h + _ROW * len(rows)
     return width, height
 
 
@@ -248,7 +252,7 @@ def theme_sizes(themes: pd.DataFrame, ax: Axes | None = None, *, label: str = "l
     ax.set_xlabel("segments")
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -275,15 +279,15 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     cols = [shorten(_name(c, names), label_width, 1) for c in matrix.columns]
     rows = [shorten(r, 30, 1) for r in matrix.index]
     if ax is None:
-        w, h = _heatmap_size(len(rows), len(cols))
-        ax = _new_axes(None, h + 0.6, w)
+        w, h = _heatmap_size(rows, cols, title)
+        ax = _new_axes(None, h, w)
     vmax = float(np.nanmax(matrix.to_numpy(dtype=float))) if matrix.size else 1.0
     _heatmap(ax, matrix, row_names=rows, col_names=cols, vmin=0.0,
              vmax=max(vmax, 1e-9), fmt=".2f", cbar_label=f"{value} ({aggfunc})" if aggfunc else value,
              annotate=annotate, style=style)
     ax.set_xlabel("theme")
     ax.set_ylabel(group.replace("_", " "))
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -322,8 +326,8 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
     rows = [shorten(_name(r, pnames), label_width, 2) for r in matrix.index]
     cols = [shorten(_name(c, gnames), 22, 2) for c in matrix.columns]
     if ax is None:
-        w, h = _heatmap_size(len(rows), len(cols))
-        ax = _new_axes(None, h + 0.4, max(w, 5.5))
+        w, h = _heatmap_size(rows, cols, title)
+        ax = _new_axes(None, h, w)
     vals = matrix.to_numpy(dtype=float)
     vmax = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
     vmin = min(0.0, float(np.nanmin(vals))) if np.isfinite(vals).any() else 0.0
@@ -331,7 +335,7 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
              fmt=".2f", cbar_label=value, annotate=annotate, style=style)
     ax.set_xlabel("policy goal")
     ax.set_ylabel("priority")
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -386,7 +390,7 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
     ax.set_axisbelow(True)
     ax.legend(title=group.replace("_", " "), loc="upper left", bbox_to_anchor=(1.01, 1.0),
               borderaxespad=0)
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -451,7 +455,7 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
         ax.set_xlabel("segments")
     ax.legend(title="stance", loc="lower center", bbox_to_anchor=(0.5, 1.0),
               ncol=min(len(shown.columns), 5), borderaxespad=0.2)
-    ax.set_title(title, pad=8 + 16 * ((len(shown.columns) + 4) // 5))
+    ax.set_title(title, loc="left", pad=8 + 16 * ((len(shown.columns) + 4) // 5))
     return ax
 
 
@@ -516,7 +520,7 @@ def goal_coverage(table: pd.DataFrame, ax: Axes | None = None, *, goal: str = "g
     ax.set_xlabel(xlabel)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -560,7 +564,7 @@ def segment_map(table: pd.DataFrame, ax: Axes | None = None, *, x: str = "x", y:
     for handle in legend.legend_handles:
         handle.set_sizes([40.0])
         handle.set_alpha(1.0)
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax
 
 
@@ -619,7 +623,7 @@ def k_diagnostics(table: pd.DataFrame, ax: Axes | None = None, *, k: str = "k",
                           "alpha": 0.8})
     ax.legend(lines, [ln.get_label() for ln in lines], loc="lower center",
               bbox_to_anchor=(0.5, 1.0), ncol=2, borderaxespad=0.2)
-    ax.set_title(title, pad=26)
+    ax.set_title(title, loc="left", pad=26)
     return ax
 
 
@@ -651,5 +655,5 @@ def campaign_sizes(table: pd.DataFrame, ax: Axes | None = None, *,
     ax.set_xlim(0, top_v * 1.15 if top_v > 0 else 1)
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_xlabel("responses in group" + (f"  ({rest} smaller groups not shown)" if rest else ""))
-    ax.set_title(title)
+    ax.set_title(title, loc="left")
     return ax

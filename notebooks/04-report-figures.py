@@ -1,0 +1,74 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · Report figures
+#
+# **Question:** what are the figures of the report, and where does each come from?
+#
+# Every figure is saved by `analysis.report.save_figure` to `reports/<study>/figures/` as
+# PNG and SVG, with a JSON sidecar that records the source table, a hash of every input
+# table, the study configuration, the random seed and the package version. Rerunning this
+# notebook on the same tables rewrites byte-identical files.
+
+# %% tags=["parameters"]
+study = "udsatte-byomraader-2025"  # a study name under data/raw/, or a path to its study.yaml
+processed_root = None  # None: data/processed/ ; tests pass a temporary folder
+report_root = None  # None: reports/
+
+# %%
+# %matplotlib inline
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import plots
+from analysis.config import load_study
+from analysis.report import report_figures, save_figure
+from analysis.tables import load_tables
+
+plots.use_style()
+cfg = load_study(study, processed_root=Path(processed_root) if processed_root else None,
+                 report_root=Path(report_root) if report_root else None)
+tables = load_tables(cfg.processed_dir)
+
+# %% [markdown] tags=["remove-from-report"]
+# ## The figures
+#
+# Each figure is shown with its title and how to read it. A figure that says "no data"
+# means the stage that makes its table produced nothing for this consultation. (The
+# combined `report.html` leaves this cell out: notebooks 01–03 already show every figure.)
+
+# %% tags=["remove-from-report"]
+saved = []
+for figure in report_figures(tables):
+    ax = figure.draw()
+    paths = save_figure(ax.figure, figure.name, cfg, inputs=figure.inputs, config=cfg.raw,
+                        seed=cfg.random_state, source_table=figure.source_table)
+    display(Markdown(f"### {figure.title}\n\n{figure.caption}"))
+    display(ax.figure)
+    plt.close(ax.figure)
+    saved.append({"figure": figure.name, "source_table": figure.source_table,
+                  "rows": len(figure.table), "files": ", ".join(p.name for p in paths)})
+
+# %% [markdown]
+# ## Files written
+#
+# Paths are relative to the study's figures folder.
+
+# %%
+display(pd.DataFrame(saved))

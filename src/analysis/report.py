@@ -1,0 +1,452 @@
+"""Saving figures with provenance, and building the reproducible report.
+
+Two jobs:
+
+* :func:`save_figure` writes ``<report_dir>/figures/<name>.png`` and ``.svg`` with
+  deterministic bytes, plus ``<name>.json``: a provenance sidecar naming the source
+  table, the hashes of the inputs, the config, the seed and the package version.
+* :func:`build_report` executes the numbered notebooks headless on a study's processed
+  tables, writes the executed notebooks, one HTML per notebook and one combined
+  ``report.html`` (code hidden) that shows every figure.
+
+:func:`report_figures` lists the figures of the report (name, source table, plot
+function), so notebook 04 and any script draw the same set.
+
+>>> from analysis.config import load_study
+>>> from analysis.report import build_report
+>>> html = build_report(load_study("udsatte-byomraader-2025"))  # doctest: +SKIP
+>>> html.name                                                    # doctest: +SKIP
+'report.html'
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import pandas as pd
+
+from . import __version__, plots
+from .config import PROJECT_ROOT, StudyConfig
+
+__all__ = [
+    "FIGURE_DPI",
+    "NOTEBOOKS_DIR",
+    "ReportFigure",
+    "build_report",
+    "execute_notebook",
+    "hash_input",
+    "report_figures",
+    "save_figure",
+]
+
+logger = logging.getLogger(__name__)
+
+FIGURE_DPI = 150
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+_SVG_SALT = "analysis-figures"
+
+
+# ------------------------------------------------------------------ provenance + saving
+def hash_input(data: pd.DataFrame | str | os.PathLike) -> dict[str, Any]:
+    """Describe one input of a figure: a SHA-256 of its content, plus rows/columns.
+
+    A DataFrame is hashed through its CSV text (column names, values, row order), a
+    file through its bytes, a folder through its files' names and bytes.
+
+    >>> hash_input(pd.DataFrame({"a": [1, 2]}))["rows"]
+    2
+    """
+    if isinstance(data, pd.DataFrame):
+        text = data.to_csv(index=False, lineterminator="\n")
+        return {
+            "kind": "table",
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "rows": int(len(data)),
+            "columns": [str(c) for c in data.columns],
+        }
+    path = Path(data)
+    digest = hashlib.sha256()
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(file.relative_to(path).as_posix().encode("utf-8") + b"\0")
+            digest.update(file.read_bytes())
+        return {"kind": "folder", "name": path.name, "sha256": digest.hexdigest()}
+    if not path.is_file():
+        raise FileNotFoundError(f"save_figure: input {path} does not exist; pass an existing "
+                                f"file, folder or a DataFrame.")
+    digest.update(path.read_bytes())
+    return {"kind": "file", "name": path.name, "sha256": digest.hexdigest()}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, os.PathLike):
+        return Path(value).as_posix()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def _figures_dir(study_or_dir: StudyConfig | str | os.PathLike) -> Path:
+    if isinstance(study_or_dir, StudyConfig):
+        return study_or_dir.figures_dir
+    return Path(study_or_dir) / "figures"
+
+
+def save_figure(fig: mpl.figure.Figure, name: str, study_or_dir: StudyConfig | str | os.PathLike,
+                *, inputs: Mapping[str, pd.DataFrame | str | os.PathLike],
+                config: Mapping[str, Any] | None = None, seed: int | None = None,
+                source_table: str | None = None, dpi: int = FIGURE_DPI) -> list[Path]:
+    """Write ``<report_dir>/figures/<name>.png``, ``.svg`` and a provenance ``<name>.json``.
+
+    Bytes are deterministic: no timestamps or software tags in PNG/SVG, a fixed SVG id
+    salt and a fixed dpi; the JSON has sorted keys and no wall-clock time, so a rerun
+    on the same inputs rewrites identical files.
+
+    Parameters
+    ----------
+    fig : the figure (e.g. ``ax.figure`` from a :mod:`analysis.plots` function).
+    name : file stem, e.g. ``"theme-sizes"``.
+    study_or_dir : a :class:`StudyConfig` (figures go to ``study.figures_dir``) or a
+        report folder (figures go to ``<folder>/figures``).
+    inputs : the data drawn, ``{table name: DataFrame or path}``; each is hashed.
+    config : settings that shaped the figure (e.g. the study YAML as a dict).
+    seed : the random state behind the data.
+    source_table : the table the figure draws; defaults to the first key of ``inputs``.
+
+    Returns
+    -------
+    list of Path: the PNG, the SVG and the JSON sidecar.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> paths = save_figure(fig, "demo", "/tmp/report", inputs={"t": pd.DataFrame()},
+    ...                     config={}, seed=0)  # doctest: +SKIP
+    """
+    if not name or any(sep in name for sep in ("/", "\\")) or name.startswith("."):
+        raise ValueError(f"save_figure: figure name {name!r} must be a plain file stem "
+                         f"such as 'theme-sizes'.")
+    folder = _figures_dir(study_or_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    png, svg, sidecar = (folder / f"{name}{ext}" for ext in (".png", ".svg", ".json"))
+    with mpl.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path"}):
+        fig.savefig(png, format="png", dpi=dpi, metadata={"Software": None})
+        fig.savefig(svg, format="svg", dpi=dpi, metadata={"Date": None, "Creator": None})
+    described = {str(k): hash_input(v) for k, v in inputs.items()}
+    record = {
+        "figure": name,
+        "files": {p.suffix.lstrip("."): {"name": p.name,
+                                         "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+                  for p in (png, svg)},
+        "source_table": source_table if source_table is not None else next(iter(described), None),
+        "inputs": described,
+        "config": _jsonable(dict(config or {})),
+        "seed": seed,
+        "package": "consultation-analysis",
+        "version": __version__,
+        "matplotlib": mpl.__version__,
+        "dpi": dpi,
+    }
+    sidecar.write_text(json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    return [png, svg, sidecar]
+
+
+# ------------------------------------------------------------------ the report's figures
+@dataclass
+class ReportFigure:
+    """One figure of the report: its file name, the table it draws and how.
+
+    ``draw(ax=None)`` returns the Axes; ``inputs`` are the tables to hash in the sidecar.
+    """
+
+    name: str
+    title: str
+    source_table: str
+    table: pd.DataFrame
+    plot: Callable[..., Any]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, pd.DataFrame] = field(default_factory=dict)
+    caption: str = ""
+
+    def draw(self, ax: Any = None) -> Any:
+        return self.plot(self.table, ax=ax, **self.kwargs)
+
+
+def _first(tables: Mapping[str, pd.DataFrame], names: Iterable[str]) -> tuple[str, pd.DataFrame]:
+    names = list(names)
+    for n in names:
+        if n in tables:
+            return n, tables[n]
+    return names[0], pd.DataFrame()
+
+
+def _with_group(response_themes: pd.DataFrame, responses: pd.DataFrame, group: str) -> pd.DataFrame:
+    if response_themes.empty or responses.empty or group not in responses.columns:
+        return pd.DataFrame()
+    keep = ["response_id"] + ([group] if group != "response_id" else [])
+    return response_themes.merge(responses[keep], on="response_id", how="left")
+
+
+def _methods(table: pd.DataFrame, column: str = "method") -> list[Any]:
+    if table.empty or column not in table.columns:
+        return [None]
+    return sorted(table[column].dropna().unique(), key=str) or [None]
+
+
+def report_figures(tables: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
+    """The figures of the report, drawn from a study's tables (``load_tables`` output).
+
+    A missing table gives a figure that says "no data" rather than an error, so the
+    report renders for any consultation.
+
+    >>> figs = report_figures({})
+    >>> [f.name for f in figs][:2]
+    ['theme-sizes', 'k-diagnostics']
+    """
+    themes = tables.get("themes", pd.DataFrame())
+    labels = themes[["theme_id", "label"]] if {"theme_id", "label"} <= set(themes.columns) else None
+    responses = tables.get("responses", pd.DataFrame())
+    rt = tables.get("response_themes", pd.DataFrame())
+    figs = [
+        ReportFigure("theme-sizes", "Themes by size", "themes", themes, plots.theme_sizes,
+                     inputs={"themes": themes},
+                     caption="Segments per theme; the share of all segments in brackets."),
+    ]
+    name, kd = _first(tables, ["k_diagnostics"])
+    figs.append(ReportFigure("k-diagnostics", "Choosing the number of themes", name, kd,
+                             plots.k_diagnostics, inputs={name: kd},
+                             caption="Stability and coherence for each candidate k; "
+                                     "the dotted line marks the chosen k."))
+    name, sm = _first(tables, ["segment_map"])
+    figs.append(ReportFigure("segment-map", "Map of segments by theme", name, sm,
+                             plots.segment_map, {"labels": labels}, {name: sm},
+                             caption="Each dot is a segment; nearby dots use similar words."))
+    for group, fname, title in [("respondent_type", "themes-by-respondent-type",
+                                 "Themes by respondent type"),
+                                ("response_id", "themes-by-response", "Themes by response")]:
+        joined = _with_group(rt, responses, group)
+        figs.append(ReportFigure(fname, title, "response_themes", joined, plots.theme_heatmap,
+                                 {"group": group, "labels": labels, "title": title},
+                                 {"response_themes": rt, "responses": responses},
+                                 caption="Mean theme share of the responses in each row."))
+    name, sp = _first(tables, ["segment_priorities"])
+    figs.append(ReportFigure("stance-by-priority", "Stance by priority", name, sp,
+                             plots.stance_by_priority, inputs={name: sp},
+                             caption="Stance of the segments that raise each priority."))
+    name, cmp_ = _first(tables, ["alignment_respondent_priority", "respondent_priority",
+                                 "alignment_group_priority"])
+    figs.append(ReportFigure("priorities-by-respondent-type", "Priorities by respondent type",
+                             name, cmp_, plots.respondent_comparison, inputs={name: cmp_},
+                             caption="Points: estimate; bars: 95 % bootstrap interval."))
+    name, pg = _first(tables, ["alignment_priority_goal", "priority_goal"])
+    for method in _methods(pg):
+        suffix = f"-{method}" if method is not None else ""
+        figs.append(ReportFigure(f"priority-goal{suffix}", "Priorities × policy goals", name, pg,
+                                 plots.priority_goal_heatmap, {"method": method}, {name: pg},
+                                 caption="How strongly each priority lines up with each goal."))
+    name, cov = _first(tables, ["alignment_goal_coverage", "goal_coverage"])
+    figs.append(ReportFigure("goal-coverage", "Goal coverage and gaps", name, cov,
+                             plots.goal_coverage, inputs={name: cov},
+                             caption="Share of responses that address each goal; hatched: gap."))
+    name, camp = _first(tables, ["campaign_table", "campaigns"])
+    figs.append(ReportFigure("campaign-sizes", "Campaigns and near-duplicates", name, camp,
+                             plots.campaign_sizes, inputs={name: camp},
+                             caption="Responses per near-duplicate group."))
+    return figs
+
+
+# ------------------------------------------------------------------ notebook execution
+def _kernel_manager_class() -> type:
+    """A kernel manager that always starts ipykernel with this interpreter.
+
+    This avoids depending on an installed ``python3`` kernel spec (a fresh venv, or a
+    user-level spec pointing at another Python).
+    """
+    from ipykernel.kernelspec import RESOURCES
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class _ThisPythonSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (analysis)", language="python", resource_dir=RESOURCES,
+                env={"MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                     "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+                metadata={"debugger": False, "supported_encryption": ["curve"]},
+            )
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        @default("transport_encryption")
+        def _default_encryption(self) -> str:  # local TCP, but encrypted when zmq can
+            import zmq
+
+            return "auto" if zmq.has("curve") else "disabled"
+
+        @default("kernel_spec_manager")
+        def _default_ksm(self) -> KernelSpecManager:
+            return _ThisPythonSpecs(parent=self)
+
+    return ThisPythonKernelManager
+
+
+_VOLATILE_NB_META = ("papermill", "widgets")
+_VOLATILE_CELL_META = ("execution", "papermill", "ExecuteTime", "collapsed", "scrolled")
+
+
+def _strip_volatile(nb: Any, parameters: Mapping[str, Any]) -> Any:
+    """Drop timestamps, durations and paths that differ between runs."""
+    nb = copy.deepcopy(nb)
+    for key in _VOLATILE_NB_META:
+        nb.metadata.pop(key, None)
+    nb.metadata["analysis"] = {"parameters": _jsonable(dict(parameters)), "version": __version__}
+    for cell in nb.cells:
+        for key in _VOLATILE_CELL_META:
+            cell.metadata.pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+    return nb
+
+
+def execute_notebook(source: str | os.PathLike, target: str | os.PathLike, *,
+                     parameters: Mapping[str, Any], cwd: str | os.PathLike | None = None,
+                     timeout: int = 900) -> Path:
+    """Run one notebook headless with papermill; write it to ``target`` without volatile metadata.
+
+    The notebook needs a cell tagged ``parameters``; ``parameters`` are injected after it.
+    Raises ``RuntimeError`` naming the notebook and the failing cell on error.
+    """
+    import nbformat
+    import papermill as pm
+
+    source, target = Path(source), Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        nb = pm.execute_notebook(
+            str(source), None, parameters=dict(parameters), kernel_name="python3",
+            progress_bar=False, log_output=False, cwd=str(cwd or source.parent),
+            start_timeout=120, execution_timeout=timeout,
+            kernel_manager_class=_kernel_manager_class(),
+        )
+    except pm.PapermillExecutionError as exc:
+        raise RuntimeError(
+            f"{source.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}. "
+            f"Open the notebook, run it on the same study, and fix the cell (or the stage "
+            f"that produced its table)."
+        ) from exc
+    nb = _strip_volatile(nb, parameters)
+    nbformat.write(nb, str(target))
+    return target
+
+
+# ------------------------------------------------------------------ HTML
+def _html(nb: Any, *, hide_code: bool, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = hide_code
+    exporter.exclude_input_prompt = hide_code
+    exporter.exclude_output_prompt = hide_code
+    nb = copy.deepcopy(nb)
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _combined(notebooks: list[Any], study: StudyConfig) -> Any:
+    import nbformat
+
+    intro = nbformat.v4.new_markdown_cell(
+        f"# {study.title}\n\nReport for study `{study.name}`, built by "
+        f"`analysis.report.build_report` (package version {__version__}, random state "
+        f"{study.random_state}). The sections below are the executed notebooks with the code "
+        f"hidden; every figure is also in `figures/` as PNG and SVG with a provenance JSON."
+    )
+    cells = [intro]
+    for nb in notebooks:
+        for cell in nb.cells:
+            tags = cell.metadata.get("tags", [])
+            if "injected-parameters" in tags or "remove-from-report" in tags:
+                continue
+            if cell.cell_type == "code" and not cell.get("outputs"):
+                continue
+            cells.append(copy.deepcopy(cell))
+    combined = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(notebooks[0].metadata))
+    for i, cell in enumerate(combined.cells):
+        cell["id"] = f"cell-{i:04d}"
+    return combined
+
+
+def _step(message: str, progress: bool) -> None:
+    logger.info(message)
+    if progress:
+        print(f"[report] {message}", file=sys.stderr, flush=True)
+
+
+def build_report(study: StudyConfig, *, progress: bool = True,
+                 notebooks_dir: str | os.PathLike | None = None) -> Path:
+    """Execute the numbered notebooks on ``study`` and write the report; return ``report.html``.
+
+    Writes, under ``study.report_dir``:
+
+    * ``notebooks/NN-name.ipynb`` – executed notebooks (volatile metadata stripped),
+    * ``notebooks/NN-name.html`` – each notebook as HTML, code shown,
+    * ``report.html`` – every notebook in one page, code hidden (open this one); cells
+      tagged ``remove-from-report`` are left out,
+    * ``figures/<name>.png|.svg|.json`` – written by notebook 04 via :func:`save_figure`.
+
+    The processed tables must exist (``analysis run <study>`` makes them).
+    """
+    import nbformat
+
+    if not study.processed_dir.is_dir() or not any(study.processed_dir.glob("*.parquet")):
+        raise FileNotFoundError(
+            f"{study.processed_dir}: no processed tables for study {study.name!r}. Run "
+            f"`analysis run {study.name}` (or ingest, themes, align) before building the report."
+        )
+    source_dir = Path(notebooks_dir) if notebooks_dir else NOTEBOOKS_DIR
+    sources = sorted(p for p in source_dir.glob("[0-9][0-9]-*.ipynb"))
+    if not sources:
+        raise FileNotFoundError(f"{source_dir}: no numbered notebooks (NN-name.ipynb) to run.")
+    out_dir = study.report_dir / "notebooks"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    parameters = {
+        "study": str(study.config_path),
+        "processed_root": str(study.processed_dir.parent),
+        "report_root": str(study.report_dir.parent),
+    }
+    executed = []
+    for i, source in enumerate(sources, start=1):
+        _step(f"running notebook {i}/{len(sources)}: {source.name}", progress)
+        target = execute_notebook(source, out_dir / source.name, parameters=parameters,
+                                  cwd=source_dir)
+        nb = nbformat.read(str(target), as_version=4)
+        executed.append(nb)
+        html = _html(nb, hide_code=False, title=f"{study.title} – {source.stem}")
+        target.with_suffix(".html").write_text(html, encoding="utf-8")
+    _step("writing report.html", progress)
+    report = study.report_dir / "report.html"
+    report.write_text(_html(_combined(executed, study), hide_code=True,
+                            title=f"{study.title} – report"), encoding="utf-8")
+    n_figs = len(list(study.figures_dir.glob("*.png"))) if study.figures_dir.is_dir() else 0
+    _step(f"done: {report} ({len(sources)} notebooks, {n_figs} figures in "
+          f"{study.figures_dir})", progress)
+    return report
