@@ -237,6 +237,8 @@ def _analyzer(language: str):
     def analyze(text: str) -> list[str]:
         out = []
         for t in tokenize(text):
+            if text[t.start - 1:t.start] == "[" and text[t.end:t.end + 1] == "]":
+                continue  # redaction placeholders such as [NAVN]
             lem = lemma(t.text, language)
             if len(lem) > 2 and not lem.isdigit() and lem not in stops:
                 out.append(lem)
