@@ -37,6 +37,7 @@ from IPython.display import display
 
 from analysis import plots
 from analysis.config import load_study
+from analysis.report import report_figures
 from analysis.tables import load_tables
 
 plots.use_style()
@@ -97,5 +98,6 @@ if len(segments):
 # consultation.
 
 # %%
-campaigns = tables.get("campaign_table", pd.DataFrame())
-ax = plots.campaign_sizes(campaigns)
+campaigns = {f.name: f for f in report_figures(tables, cfg)}["campaign-sizes"]
+display(campaigns.table)
+ax = campaigns.draw()

@@ -47,7 +47,7 @@ cfg = load_study(study, processed_root=Path(processed_root) if processed_root el
                  report_root=Path(report_root) if report_root else None)
 tables = load_tables(cfg.processed_dir)
 themes = tables.get("themes", pd.DataFrame())
-figures = {f.name: f for f in report_figures(tables)}
+figures = {f.name: f for f in report_figures(tables, cfg)}
 print(f"{cfg.title}: {len(themes)} themes")
 
 # %% [markdown]

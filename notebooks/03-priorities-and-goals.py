@@ -47,7 +47,7 @@ pd.set_option("display.max_colwidth", 100)
 cfg = load_study(study, processed_root=Path(processed_root) if processed_root else None,
                  report_root=Path(report_root) if report_root else None)
 tables = load_tables(cfg.processed_dir)
-figures = report_figures(tables)
+figures = report_figures(tables, cfg)
 by_name = {f.name: f for f in figures}
 segment_priorities = tables.get("segment_priorities", pd.DataFrame())
 print(f"{cfg.title}: {len(segment_priorities)} segment × priority matches")
@@ -64,8 +64,8 @@ display(segment_priorities.head(20))
 # ## Stance by priority
 #
 # How to read: each bar is one priority; colours split its segments by stance (support,
-# neutral, oppose, …); `n` is the number of segments. Priorities with few segments give
-# unstable shares.
+# request, concern, neutral); `n` is the number of segments raising the priority.
+# Priorities with few segments give unstable shares.
 
 # %%
 ax = by_name["stance-by-priority"].draw()
@@ -73,36 +73,48 @@ ax = by_name["stance-by-priority"].draw()
 # %% [markdown]
 # ## Do respondent types differ?
 #
-# How to read: each point is the estimate for one respondent type, the bar its 95 %
-# bootstrap confidence interval. Overlapping bars mean the data cannot tell the groups apart.
+# Two measures per priority: **mention** — the share of responses that raise it at least
+# once — and **salience** — the mean share of a response's segments that raise it. How to
+# read: each point is the estimate for one respondent type (`all` = every response), the
+# bar its 95 % bootstrap confidence interval over responses. Overlapping bars mean the data
+# cannot tell the groups apart; with one response the interval is as wide as it can be.
 
 # %%
-comparison = by_name["priorities-by-respondent-type"]
-display(comparison.table)
-ax = comparison.draw()
+display(tables.get("alignment_type_priority", pd.DataFrame()).head(20))
+ax = by_name["priorities-by-respondent-type-mention"].draw()
+
+# %%
+ax = by_name["priorities-by-respondent-type-salience"].draw()
 
 # %% [markdown]
 # ## Priorities × policy goals
 #
-# How to read: rows are priorities, columns the policy's goals; a darker-to-brighter cell
-# means a stronger link. When two methods are available they are drawn side by side —
-# agreement between them makes a link more credible.
+# Two methods, side by side: `codebook` (1 where the codebook maps the priority to the
+# goal) and `similarity` (mean text similarity of the priority's segments to the goal's
+# text). How to read: rows are priorities, columns goals; brighter = stronger link. Where
+# the two methods agree, the link is more credible; the agreement table quantifies it.
 
 # %%
 goal_maps = [f for f in figures if f.name.startswith("priority-goal")]
-fig, axes = plt.subplots(1, len(goal_maps), figsize=(6.5 * len(goal_maps), 1.9 + 0.34 * max(
-    [len(f.table) for f in goal_maps] + [6]) / max(1, len(goal_maps))), layout="constrained",
-    squeeze=False)
+n_rows = max([f.table["priority_id"].nunique() for f in goal_maps if len(f.table)] + [4])
+fig, axes = plt.subplots(1, len(goal_maps), figsize=(6.5 * len(goal_maps), 2.6 + 0.34 * n_rows),
+                         layout="constrained", squeeze=False)
 for f, ax in zip(goal_maps, axes[0]):
     f.draw(ax=ax)
+display(tables.get("alignment_method_agreement", pd.DataFrame()))
 
 # %% [markdown]
 # ## Goal coverage and gaps
 #
-# How to read: bars are the share of responses that address each goal, with a 95 %
-# interval; hatched orange bars are gaps — goals the responses hardly touch.
+# How to read: bars are the share of responses that raise at least one priority mapped to
+# each goal, with a 95 % interval; hatched orange bars are goals no response touches. The
+# second table lists *priority* gaps: priorities respondents raise that serve no strategic
+# goal of the policy.
 
 # %%
 coverage = by_name["goal-coverage"]
 display(coverage.table)
 ax = coverage.draw()
+
+# %%
+display(tables.get("alignment_gaps", pd.DataFrame()))

@@ -55,7 +55,7 @@ tables = load_tables(cfg.processed_dir)
 
 # %% tags=["remove-from-report"]
 saved = []
-for figure in report_figures(tables):
+for figure in report_figures(tables, cfg):
     ax = figure.draw()
     paths = save_figure(ax.figure, figure.name, cfg, inputs=figure.inputs, config=cfg.raw,
                         seed=cfg.random_state, source_table=figure.source_table)

@@ -320,8 +320,12 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
             f"plots.priority_goal_heatmap: the table holds methods "
             f"{sorted(table[method_col].astype(str).unique())}; pass method=... to choose one."
         )
+    # rows and columns keep the table's order (codebook / goals file order); cells without
+    # data (a priority no segment raises) stay, drawn grey
     matrix = data.pivot_table(index=priority, columns=goal, values=value, aggfunc="mean",
-                              observed=True, sort=True)
+                              observed=True, sort=False, dropna=False)
+    matrix = matrix.reindex(index=pd.unique(data[priority].dropna()),
+                            columns=pd.unique(data[goal].dropna()))
     pnames, gnames = _label_map(labels, priority), _label_map(goal_labels, goal)
     rows = [shorten(_name(r, pnames), label_width, 2) for r in matrix.index]
     cols = [shorten(_name(c, gnames), 22, 2) for c in matrix.columns]
@@ -331,8 +335,10 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
     vals = matrix.to_numpy(dtype=float)
     vmax = float(np.nanmax(vals)) if np.isfinite(vals).any() else 1.0
     vmin = min(0.0, float(np.nanmin(vals))) if np.isfinite(vals).any() else 0.0
+    finite = vals[np.isfinite(vals)]
+    integral = finite.size > 0 and bool(np.all(finite == np.round(finite)))
     _heatmap(ax, matrix, row_names=rows, col_names=cols, vmin=vmin, vmax=max(vmax, vmin + 1e-9),
-             fmt=".2f", cbar_label=value, annotate=annotate, style=style)
+             fmt=".0f" if integral else ".2f", cbar_label=value, annotate=annotate, style=style)
     ax.set_xlabel("policy goal")
     ax.set_ylabel("priority")
     ax.set_title(title, loc="left")
@@ -342,13 +348,16 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
 def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group: str = "group",
                           item: str = "priority_id", value: str = "value",
                           ci_low: str = "ci_low", ci_high: str = "ci_high", n: str | None = "n",
+                          measure: str | None = None, measure_col: str = "measure",
                           labels: Any = None, label_width: int = 34,
-                          xlabel: str = "share of segments",
+                          xlabel: str | None = None,
                           title: str = "Priorities by respondent type", **style: Any) -> Axes:
     """Points with confidence-interval bars: ``value`` per item (rows) for each group (colour).
 
     ``table`` is a long alignment table (``group``, item, ``value``, ``ci_low``,
-    ``ci_high``, ``n``). Groups are dodged vertically within each row.
+    ``ci_high``, ``n``), e.g. ``alignment_type_priority``. When it holds several measures
+    (column ``measure_col``), choose one with ``measure``. Groups are dodged vertically
+    within each row; the overall group ``all`` comes first.
 
     >>> t = pd.DataFrame({"group": ["citizen"], "priority_id": ["jobs"], "value": [0.3],
     ...                   "ci_low": [0.1], "ci_high": [0.5], "n": [10]})
@@ -357,8 +366,21 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
     if _is_empty(table):
         return _no_data(ax, title)
     _require(table, [group, item, value, ci_low, ci_high], "respondent_comparison")
-    items = sorted(table[item].dropna().unique(), key=str)
-    groups = sorted(table[group].dropna().unique(), key=str)
+    if measure is not None:
+        _require(table, [measure_col], "respondent_comparison")
+        table = table[table[measure_col].astype(str) == str(measure)]
+        if table.empty:
+            return _no_data(ax, title, f"no rows for measure {measure!r}")
+    elif measure_col in table.columns and table[measure_col].nunique() > 1:
+        raise ValueError(
+            f"plots.respondent_comparison: the table holds measures "
+            f"{sorted(table[measure_col].astype(str).unique())}; pass measure=... to choose one."
+        )
+    if xlabel is None:
+        xlabel = {"mention": "share of responses raising it", "salience":
+                  "mean share of a response's segments"}.get(str(measure), value)
+    items = list(pd.unique(table[item].dropna()))  # the table's order (codebook order)
+    groups = sorted(table[group].dropna().unique(), key=lambda g: (str(g) != "all", str(g)))
     names = _label_map(labels, item)
     ax = _new_axes(ax, 1.9 + _ROW * len(items) * max(1.0, 0.45 * len(groups)) + 0.2 * len(groups))
     step = 0.8 / max(len(groups), 1)
@@ -385,6 +407,8 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
     ax.set_ylim(len(items) - 0.5, -0.5)
     for k in range(1, len(items)):
         ax.axhline(k - 0.5, color="#EEEEEE", linewidth=0.8, zorder=0)
+    if table[value].max() <= 1 and table[value].min() >= 0:
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
     ax.set_xlabel(xlabel)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
@@ -401,14 +425,16 @@ def _stance_order(values: Sequence[Any]) -> list[Any]:
 
 def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
                        priority: str = "priority_id", stance: str = "stance",
-                       count: str | None = None, normalize: bool = True, labels: Any = None,
+                       count: str | None = None, normalize: bool = True,
+                       drop_empty: bool = True, labels: Any = None,
                        label_width: int = 34, title: str = "Stance by priority",
                        **style: Any) -> Axes:
     """Stacked horizontal bars: stance mix per priority, with the number of segments at right.
 
     ``table`` is either ``segment_priorities`` (one row per segment × priority; rows are
     counted) or an aggregated table with a count column (pass ``count="n"``).
-    ``normalize=False`` stacks counts instead of shares.
+    ``normalize=False`` stacks counts instead of shares; ``drop_empty`` leaves out
+    priorities no segment raises.
 
     >>> sp = pd.DataFrame({"priority_id": ["jobs", "jobs"], "stance": ["support", "oppose"]})
     >>> ax = stance_by_priority(sp)
@@ -424,6 +450,11 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
         counts = data.groupby([priority, stance], observed=True).size().unstack(fill_value=0)
     counts = counts[_stance_order(list(counts.columns))]
     totals = counts.sum(axis=1)
+    if drop_empty:
+        counts = counts[totals > 0]
+        if counts.empty:
+            return _no_data(ax, title, "no segment raises a priority")
+        totals = counts.sum(axis=1)
     counts = counts.loc[totals.sort_values(ascending=False, kind="mergesort").index]
     totals = counts.sum(axis=1)
     shown = counts.div(totals.replace(0, np.nan), axis=0).fillna(0) if normalize else counts
@@ -461,14 +492,18 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
 
 def goal_coverage(table: pd.DataFrame, ax: Axes | None = None, *, goal: str = "goal_id",
                   value: str = "value", ci_low: str | None = "ci_low",
-                  ci_high: str | None = "ci_high", n: str | None = "n", gap: str | None = "gap",
+                  ci_high: str | None = "ci_high", n: str | None = "n",
+                  gap: str | Sequence[str] | None = ("gap", "never_touched"),
+                  group: str | None = "all", group_col: str = "group",
                   threshold: float | None = None, labels: Any = None, label_width: int = 38,
                   xlabel: str = "share of responses addressing the goal",
                   title: str = "Goal coverage and gaps", **style: Any) -> Axes:
     """Bars of how much the responses address each policy goal; gaps are hatched and marked.
 
-    A goal is a gap when the ``gap`` column is true, or (without that column) when its
-    value is 0 or below ``threshold``.
+    A goal is a gap when the ``gap`` column (the first of the names given that exists,
+    e.g. ``never_touched``) is true, or, without one, when its value is 0 or below
+    ``threshold``. If the table has a ``group_col`` (e.g. ``alignment_goal_coverage``),
+    only the rows of ``group`` (default ``all``) are drawn.
 
     >>> t = pd.DataFrame({"goal_id": ["G1", "G2"], "value": [0.6, 0.0]})
     >>> ax = goal_coverage(t)
@@ -476,10 +511,16 @@ def goal_coverage(table: pd.DataFrame, ax: Axes | None = None, *, goal: str = "g
     if _is_empty(table):
         return _no_data(ax, title)
     _require(table, [goal, value], "goal_coverage")
+    if group is not None and group_col in table.columns:
+        table = table[table[group_col].astype(str) == str(group)]
+        if table.empty:
+            return _no_data(ax, title, f"no rows for group {group!r}")
     data = table.sort_values(value, ascending=False, kind="mergesort").reset_index(drop=True)
     vals = data[value].to_numpy(dtype=float)
-    if gap is not None and gap in data.columns:
-        is_gap = data[gap].fillna(False).astype(bool).to_numpy()
+    gap_names = [gap] if isinstance(gap, str) else list(gap or [])
+    gap_col = next((g for g in gap_names if g in data.columns), None)
+    if gap_col is not None:
+        is_gap = data[gap_col].fillna(False).astype(bool).to_numpy()
     else:
         is_gap = (vals <= (threshold if threshold is not None else 0.0)) | np.isnan(vals)
     names = _label_map(labels, goal)

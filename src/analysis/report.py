@@ -27,7 +27,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ __all__ = [
     "hash_input",
     "report_figures",
     "save_figure",
+    "study_labels",
 ]
 
 logger = logging.getLogger(__name__)
@@ -189,14 +190,6 @@ class ReportFigure:
         return self.plot(self.table, ax=ax, **self.kwargs)
 
 
-def _first(tables: Mapping[str, pd.DataFrame], names: Iterable[str]) -> tuple[str, pd.DataFrame]:
-    names = list(names)
-    for n in names:
-        if n in tables:
-            return n, tables[n]
-    return names[0], pd.DataFrame()
-
-
 def _with_group(response_themes: pd.DataFrame, responses: pd.DataFrame, group: str) -> pd.DataFrame:
     if response_themes.empty or responses.empty or group not in responses.columns:
         return pd.DataFrame()
@@ -210,11 +203,38 @@ def _methods(table: pd.DataFrame, column: str = "method") -> list[Any]:
     return sorted(table[column].dropna().unique(), key=str) or [None]
 
 
-def report_figures(tables: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
+def study_labels(study: StudyConfig | None) -> dict[str, pd.DataFrame]:
+    """Readable names for priority and goal ids, from the study's codebook and goals.
+
+    Returns ``{"priority": table(priority_id, label), "goal": table(goal_id, label)}``;
+    Danish titles for a Danish study, English labels otherwise. Empty when the study
+    names no codebook or goals.
+    """
+    out = {"priority": pd.DataFrame(columns=["priority_id", "label"]),
+           "goal": pd.DataFrame(columns=["goal_id", "label"])}
+    if study is None or study.goals is None or not Path(study.goals).is_file():
+        return out
+    from .codebook import load_codebook, load_goals
+
+    danish = study.language == "da"
+    goals = load_goals(study.goals)
+    out["goal"] = pd.DataFrame([(g.id, (g.title_da if danish and g.title_da else g.label_en) or g.id)
+                                for g in goals], columns=["goal_id", "label"])
+    if study.codebook is not None and Path(study.codebook).is_file():
+        codebook = load_codebook(study.codebook, goals)
+        out["priority"] = pd.DataFrame(
+            [(p.id, (p.label_da if danish and p.label_da else p.label_en) or p.id) for p in codebook],
+            columns=["priority_id", "label"])
+    return out
+
+
+def report_figures(tables: Mapping[str, pd.DataFrame],
+                   study: StudyConfig | None = None) -> list[ReportFigure]:
     """The figures of the report, drawn from a study's tables (``load_tables`` output).
 
-    A missing table gives a figure that says "no data" rather than an error, so the
-    report renders for any consultation.
+    ``study`` supplies readable priority and goal names (see :func:`study_labels`). A
+    missing table gives a figure that says "no data" rather than an error, so the report
+    renders for any consultation.
 
     >>> figs = report_figures({})
     >>> [f.name for f in figs][:2]
@@ -222,6 +242,8 @@ def report_figures(tables: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
     """
     themes = tables.get("themes", pd.DataFrame())
     labels = themes[["theme_id", "label"]] if {"theme_id", "label"} <= set(themes.columns) else None
+    names = study_labels(study)
+    plabels, glabels = names["priority"], names["goal"]
     responses = tables.get("responses", pd.DataFrame())
     rt = tables.get("response_themes", pd.DataFrame())
     figs = [
@@ -229,14 +251,15 @@ def report_figures(tables: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
                      inputs={"themes": themes},
                      caption="Segments per theme; the share of all segments in brackets."),
     ]
-    name, kd = _first(tables, ["k_diagnostics"])
-    figs.append(ReportFigure("k-diagnostics", "Choosing the number of themes", name, kd,
-                             plots.k_diagnostics, inputs={name: kd},
+    kd = tables.get("k_diagnostics", pd.DataFrame())
+    figs.append(ReportFigure("k-diagnostics", "Choosing the number of themes", "k_diagnostics",
+                             kd, plots.k_diagnostics, inputs={"k_diagnostics": kd},
                              caption="Stability and coherence for each candidate k; "
                                      "the dotted line marks the chosen k."))
-    name, sm = _first(tables, ["segment_map"])
-    figs.append(ReportFigure("segment-map", "Map of segments by theme", name, sm,
-                             plots.segment_map, {"labels": labels}, {name: sm},
+    sm = tables.get("segment_map", pd.DataFrame())
+    figs.append(ReportFigure("segment-map", "Map of segments by theme", "segment_map", sm,
+                             plots.segment_map, {"labels": labels},
+                             {"segment_map": sm, "themes": themes},
                              caption="Each dot is a segment; nearby dots use similar words."))
     for group, fname, title in [("respondent_type", "themes-by-respondent-type",
                                  "Themes by respondent type"),
@@ -244,30 +267,53 @@ def report_figures(tables: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
         joined = _with_group(rt, responses, group)
         figs.append(ReportFigure(fname, title, "response_themes", joined, plots.theme_heatmap,
                                  {"group": group, "labels": labels, "title": title},
-                                 {"response_themes": rt, "responses": responses},
-                                 caption="Mean theme share of the responses in each row."))
-    name, sp = _first(tables, ["segment_priorities"])
-    figs.append(ReportFigure("stance-by-priority", "Stance by priority", name, sp,
-                             plots.stance_by_priority, inputs={name: sp},
-                             caption="Stance of the segments that raise each priority."))
-    name, cmp_ = _first(tables, ["alignment_respondent_priority", "respondent_priority",
-                                 "alignment_group_priority"])
-    figs.append(ReportFigure("priorities-by-respondent-type", "Priorities by respondent type",
-                             name, cmp_, plots.respondent_comparison, inputs={name: cmp_},
-                             caption="Points: estimate; bars: 95 % bootstrap interval."))
-    name, pg = _first(tables, ["alignment_priority_goal", "priority_goal"])
+                                 {"response_themes": rt, "responses": responses, "themes": themes},
+                                 caption="Mean share of the row's text given to each theme."))
+    sp = tables.get("alignment_stance_priority", pd.DataFrame())
+    figs.append(ReportFigure("stance-by-priority", "Stance by priority",
+                             "alignment_stance_priority", sp, plots.stance_by_priority,
+                             {"count": "count", "labels": plabels},
+                             {"alignment_stance_priority": sp},
+                             caption="Stance of the segments that raise each priority; "
+                                     "n = segments."))
+    tp = tables.get("alignment_type_priority", pd.DataFrame())
+    for measure, caption in [
+            ("mention", "Share of responses that raise each priority at least once."),
+            ("salience", "Mean share of a response's segments that raise the priority.")]:
+        figs.append(ReportFigure(
+            f"priorities-by-respondent-type-{measure}",
+            f"Priorities by respondent type ({measure})", "alignment_type_priority", tp,
+            plots.respondent_comparison,
+            {"measure": measure, "labels": plabels,
+             "title": f"Priorities by respondent type ({measure})"},
+            {"alignment_type_priority": tp},
+            caption=caption + " Points: estimate; bars: 95 % bootstrap interval over responses; "
+                              "group 'all' is every response."))
+    pg = tables.get("alignment_priority_goal", pd.DataFrame())
     for method in _methods(pg):
         suffix = f"-{method}" if method is not None else ""
-        figs.append(ReportFigure(f"priority-goal{suffix}", "Priorities × policy goals", name, pg,
-                                 plots.priority_goal_heatmap, {"method": method}, {name: pg},
-                                 caption="How strongly each priority lines up with each goal."))
-    name, cov = _first(tables, ["alignment_goal_coverage", "goal_coverage"])
-    figs.append(ReportFigure("goal-coverage", "Goal coverage and gaps", name, cov,
-                             plots.goal_coverage, inputs={name: cov},
-                             caption="Share of responses that address each goal; hatched: gap."))
-    name, camp = _first(tables, ["campaign_table", "campaigns"])
-    figs.append(ReportFigure("campaign-sizes", "Campaigns and near-duplicates", name, camp,
-                             plots.campaign_sizes, inputs={name: camp},
+        figs.append(ReportFigure(
+            f"priority-goal{suffix}", "Priorities × policy goals", "alignment_priority_goal", pg,
+            plots.priority_goal_heatmap,
+            {"method": method, "labels": plabels, "goal_labels": glabels},
+            {"alignment_priority_goal": pg},
+            caption="codebook: 1 where the codebook maps the priority to the goal; "
+                    "similarity: mean text similarity of the priority's segments to the goal."))
+    cov = tables.get("alignment_goal_coverage", pd.DataFrame())
+    figs.append(ReportFigure("goal-coverage", "Goal coverage and gaps", "alignment_goal_coverage",
+                             cov, plots.goal_coverage, {"labels": glabels},
+                             {"alignment_goal_coverage": cov},
+                             caption="Share of responses that raise a priority mapped to each "
+                                     "goal, with 95 % interval; hatched: no response touches it."))
+    camp = tables.get("campaign_table")
+    if camp is None:  # ingest marks duplicate groups on responses; summarise them here
+        camp = pd.DataFrame()
+        if "duplicate_group" in responses.columns and len(responses):
+            from .duplicates import campaign_table
+
+            camp = campaign_table(responses)
+    figs.append(ReportFigure("campaign-sizes", "Campaigns and near-duplicates", "campaign_table",
+                             camp, plots.campaign_sizes, inputs={"campaign_table": camp},
                              caption="Responses per near-duplicate group."))
     return figs
 
