@@ -427,12 +427,12 @@ def keyness(segments: pd.DataFrame, responses: pd.DataFrame | None = None, *, by
     tab = pd.DataFrame(counts).fillna(0).astype(float)
     if tab.shape[1] < 2:
         return pd.DataFrame(columns=cols)
-    tab = tab[tab.sum(1) >= min_count].sort_index()
-    totals = tab.sum(0)
+    tab = tab[tab.sum(axis=1) >= min_count].sort_index()
+    totals = tab.sum(axis=0)
     out = []
     for g in sorted(tab.columns):
         a = tab[g].to_numpy()
-        b = tab.drop(columns=g).sum(1).to_numpy()
+        b = tab.drop(columns=g).sum(axis=1).to_numpy()
         c, d = float(totals[g]), float(totals.drop(g).sum())
         if c == 0 or d == 0:
             continue

@@ -1,0 +1,158 @@
+"""Alignment tables: shapes, intervals, campaigns, gaps, keyness, determinism, the stage."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.alignment import (alignment_tables, boot_ratio, group_priority, keyness, write_alignment_tables)
+from analysis.codebook import load_codebook, load_goals
+from analysis.config import SHARED_DATA
+
+ROOT = Path(__file__).resolve().parents[1]
+UDS = ROOT / "data/raw/udsatte-byomraader-2025"
+BLIV = ROOT / "data/raw/blivhoert-190"
+
+TEXTS = {
+    "r1": ["Vi støtter fokus på beskæftigelse og job.", "Der mangler uddannelse til unge.",
+           "Det er væsentligt, at handleplanen koordineres med nationale tiltag."],
+    "r2": ["Tryghed og mindre kriminalitet i boligområdet.", "Vi bekymrer os om utrygheden."],
+    "r3": ["Negativ social kontrol skal bekæmpes.", "Vi savner borgerinddragelse."],
+    "r4": ["Mere beskæftigelse til borgerne.", "Planen er god."],
+    "r5": ["Mere beskæftigelse til borgerne.", "Planen er god."],
+}
+TYPES = {"r1": "committee", "r2": "citizen", "r3": "citizen", "r4": "organisation", "r5": "organisation"}
+
+
+def corpus(groups=None):
+    rows = [(f"{r}:0:{i}", r, t) for r, ts in TEXTS.items() for i, t in enumerate(ts)]
+    segments = pd.DataFrame(rows, columns=["segment_id", "response_id", "text"])
+    responses = pd.DataFrame({"response_id": list(TEXTS), "respondent_type": [TYPES[r] for r in TEXTS]})
+    g = groups or {}
+    responses["duplicate_group"] = pd.array([g.get(r) for r in TEXTS], dtype="string")
+    responses["duplicate_group_size"] = pd.array([2 if r in g else None for r in TEXTS], dtype="Int64")
+    return segments, responses
+
+
+@pytest.fixture(scope="module")
+def frame():
+    goals = load_goals(UDS / "goals.yaml")
+    cb = load_codebook(UDS / "codebook.yaml", goals)
+    segments, responses = corpus()
+    return goals, cb, segments, responses, alignment_tables(segments, responses, goals, cb, n_boot=200)
+
+
+def test_every_table_has_value_and_interval(frame):
+    *_, tables = frame
+    for name, t in tables.items():
+        if name.startswith("alignment_"):
+            assert {"value", "ci_low", "ci_high", "n"} <= set(t.columns), name
+            ok = t.dropna(subset=["value", "ci_low", "ci_high"])
+            assert (ok.ci_low <= ok.value + 1e-9).all() and (ok.value <= ok.ci_high + 1e-9).all(), name
+
+
+def test_prevalence_values(frame):
+    goals, cb, segments, responses, tables = frame
+    tp = tables["alignment_type_priority"].set_index(["group", "priority_id", "measure"])
+    # employment raised by r1, r4, r5 of 5 responses
+    assert tp.loc[("all", "employment", "mention"), "value"] == pytest.approx(3 / 5)
+    assert tp.loc[("all", "employment", "mention"), "count"] == 3
+    assert tp.loc[("organisation", "employment", "mention"), "value"] == 1.0
+    rp = tables["alignment_respondent_priority"].set_index(["response_id", "priority_id"])
+    assert rp.loc[("r1", "employment"), "value"] == pytest.approx(1 / 3)
+    assert rp.loc[("r1", "employment"), "n"] == 3
+
+
+def test_campaigns_once_counts_group_as_one():
+    goals = load_goals(UDS / "goals.yaml")
+    cb = load_codebook(UDS / "codebook.yaml", goals)
+    segments, responses = corpus({"r4": "c1", "r5": "c1"})
+    kw = dict(n_boot=100)
+    per = group_priority(*_sp(segments, cb), cb, responses, count_campaigns="per_response", **kw)
+    once = group_priority(*_sp(segments, cb), cb, responses, count_campaigns="once", **kw)
+    pick = lambda t: t.set_index(["group", "priority_id", "measure"]).loc[("all", "employment", "mention")]
+    assert pick(per).value == pytest.approx(3 / 5) and pick(per).n == 5
+    assert pick(once).value == pytest.approx(2 / 4) and pick(once).n == 4
+    with pytest.raises(ValueError, match="count_campaigns"):
+        group_priority(*_sp(segments, cb), cb, responses, count_campaigns="twice")
+
+
+def _sp(segments, cb):
+    from analysis.priorities import segment_priorities
+    return segment_priorities(segments, cb), segments
+
+
+def test_goals_gaps_and_agreement(frame):
+    goals, cb, segments, responses, tables = frame
+    gaps = tables["alignment_gaps"].set_index("priority_id")
+    assert "coordination" in gaps.index and gaps.loc["coordination", "raised"]
+    assert "delivery only" in gaps.loc["coordination", "reason"]
+    assert "employment" not in gaps.index
+    cov = tables["alignment_goal_coverage"].set_index(["group", "goal_id"])
+    assert cov.loc[("all", "life_chances"), "value"] > 0
+    pg = tables["alignment_priority_goal"]
+    assert set(pg.method) == {"codebook", "similarity"}
+    code = pg[(pg.method == "codebook")].set_index(["priority_id", "goal_id"]).value
+    assert code[("employment", "life_chances")] == 1 and code[("coordination", "life_chances")] == 0
+    agr = tables["alignment_method_agreement"].set_index("metric")
+    assert set(agr.index) == {"top_goal_agreement", "top_goal_kappa", "spearman"}
+    assert 0 <= agr.loc["top_goal_agreement", "value"] <= 1
+    st = tables["alignment_stance_priority"]
+    shares = st[st.n > 0].groupby("priority_id").value.sum()
+    assert len(shares) >= 5
+    assert np.allclose(shares, 1.0)
+
+
+def test_keyness_g2_and_bh():
+    seg = pd.DataFrame({"segment_id": [f"s{i}" for i in range(6)], "response_id": ["a", "a", "a", "b", "b", "b"],
+                        "text": ["cykelsti cykelsti cykelsti"] * 3 + ["biomasse fjernvarme"] * 3})
+    resp = pd.DataFrame({"response_id": ["a", "b"], "respondent_type": ["citizen", "organisation"]})
+    k = keyness(seg, resp, min_count=1)
+    row = k[(k.group == "citizen") & (k.term == "cykelsti")].iloc[0]
+    # 9 vs 0 occurrences in 9 vs 6 tokens: G2 = 2*9*ln(15/9)
+    assert row.g2 == pytest.approx(2 * 9 * np.log(15 / 9))
+    assert row.direction == "over" and row.value > 0 and row.q_value >= row.p_value
+    assert keyness(seg.assign(response_id="a"), resp, min_count=1).empty
+
+
+def test_bootstrap_is_deterministic():
+    num = np.random.default_rng(0).random((30, 3))
+    a = boot_ratio(num, np.ones(30), n_boot=300, random_state=5)
+    b = boot_ratio(num, np.ones(30), n_boot=300, random_state=5)
+    c = boot_ratio(num, np.ones(30), n_boot=300, random_state=6)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a[1], c[1])
+
+
+def test_stage_writes_tables(tmp_path):
+    segments, responses = corpus()
+    segments.to_parquet(tmp_path / "segments.parquet")
+    responses.to_parquet(tmp_path / "responses.parquet")
+    t1 = write_alignment_tables(tmp_path, UDS / "goals.yaml", UDS / "codebook.yaml", n_boot=50)
+    for name in t1:
+        assert (tmp_path / f"{name}.parquet").is_file() and (tmp_path / f"{name}.csv").is_file()
+    before = (tmp_path / "alignment_type_priority.csv").read_bytes()
+    write_alignment_tables(tmp_path, UDS / "goals.yaml", UDS / "codebook.yaml", n_boot=50)
+    assert (tmp_path / "alignment_type_priority.csv").read_bytes() == before
+
+
+@pytest.mark.slow
+def test_blivhoert_tables(tmp_path):
+    path = SHARED_DATA / "blivhoert-190" / "responses.jsonl"
+    if not path.is_file():
+        pytest.skip(f"shared reference data absent ({path})")
+    from analysis.segment import segment_responses
+    raw = pd.read_json(path, lines=True)
+    resp = pd.DataFrame({"response_id": raw.response_id.astype(str), "text": raw.text.str.replace("\r\n", "\n"),
+                         "respondent_type": "unknown", "language": "da"})
+    segments = segment_responses(resp)
+    goals = load_goals(BLIV / "goals.yaml")
+    cb = load_codebook(BLIV / "codebook.yaml", goals)
+    tables = alignment_tables(segments, resp, goals, cb, n_boot=100)
+    tp = tables["alignment_type_priority"]
+    mention = tp[(tp.group == "all") & (tp.measure == "mention")].set_index("priority_id").value
+    assert mention["energy"] > 0.2 and mention["consumption_food"] > 0.2
+    cov = tables["alignment_goal_coverage"]
+    assert (cov[cov.group == "all"].value > 0).all()
+    assert tables["alignment_gaps"].raised.any()

@@ -1,0 +1,74 @@
+"""Stance cues and the stance evaluation on the hand-labelled segments."""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.stance import STANCES, segment_stance, stance_of_text
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "tests" / "data" / "stance_labels.csv"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Udvalget tilslutter sig de overordnede mål.", "support"),
+    ("Vi bakker varmt op om planen.", "support"),
+    ("Vi støtter ikke forslaget.", "concern"),
+    ("Vi er bekymrede for, at kulturen kun spiller en marginal rolle.", "concern"),
+    ("Selvom der har været en positiv udvikling, er der stadig mange ledige.", "concern"),
+    ("Det er væsentligt, at planen koordineres med nationale tiltag.", "request"),
+    ("Udvalget ser frem til, at indsatserne indgår i handleplanen.", "request"),
+    ("Indsatsen mod negativ social kontrol i Bispebjerg.", "neutral"),
+    ("Planen blev vedtaget i juni.", "neutral"),
+])
+def test_danish_cues(text, expected):
+    assert stance_of_text(text, "da")[0] == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("We strongly support the plan.", "en", "support"),
+    ("Unfortunately the plan lacks funding.", "en", "concern"),
+    ("The council should coordinate with national measures.", "en", "request"),
+    ("Wir begrüßen den Entwurf.", "de", "support"),
+    ("Leider fehlt ein Finanzierungsplan.", "de", "concern"),
+    ("Die Stadt sollte mehr Radwege bauen.", "de", "request"),
+])
+def test_english_german_cues(text, language, expected):
+    assert stance_of_text(text, language)[0] == expected
+
+
+def test_segment_stance_table():
+    segs = pd.DataFrame({"segment_id": [1, 2, 3], "text": ["Vi savner en plan.", None, "Vi savner en plan."]})
+    out = segment_stance(segs, "da")
+    assert list(out.columns[:3]) == ["segment_id", "stance", "cue"]
+    assert out.stance.tolist() == ["concern", "neutral", "concern"]
+    assert out.cue.iloc[0] == "savner" and out.segment_id.tolist() == ["1", "2", "3"]
+    with pytest.raises(ValueError, match="segment_id and text"):
+        segment_stance(pd.DataFrame({"text": ["x"]}))
+
+
+def test_labels_file_is_clean():
+    labels = pd.read_csv(LABELS)
+    assert list(labels.columns) == ["source", "response_id", "text", "label"]
+    assert len(labels) >= 150
+    assert set(labels.label) <= set(STANCES) and labels.label.nunique() == 4
+    assert not labels.text.str.contains(r"\[NAVN\]").any()
+    assert not labels.duplicated(["source", "response_id", "text"]).any()
+
+
+def test_stance_evaluation_beats_all_neutral_baseline():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import stance_quality
+    finally:
+        sys.path.pop(0)
+    res = stance_quality.evaluate(pd.read_csv(LABELS))
+    ours = res["all"].set_index("stance")
+    base = res["all (all-neutral baseline)"].set_index("stance")
+    assert ours.loc["macro", "f1"] > base.loc["macro", "f1"]
+    # the held-out part was not used for writing cues: it must beat the baseline too
+    assert res["held-out"].set_index("stance").loc["macro", "f1"] > \
+        res["held-out (all-neutral baseline)"].set_index("stance").loc["macro", "f1"]
+    assert set(ours.index) == set(STANCES) | {"macro"}
