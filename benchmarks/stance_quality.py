@@ -6,6 +6,9 @@ segment; see the table's header in the report). The cues were developed while lo
 at errors on the *development* part only; the *held-out* part (every segment whose
 CRC32 of the text is divisible by 3, about a third) was not inspected while tuning.
 
+It also times stance + priority matching on 100,000 synthetic segments (pairs of
+sentences drawn from the Bliv Hørt responses; skipped when ../shared/data is absent).
+
 Run:  .venv/bin/python benchmarks/stance_quality.py   → writes benchmarks/stance_quality.md
 """
 
@@ -60,6 +63,36 @@ def evaluate(labels: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return out
 
 
+def speed(n: int = 100_000, seed: int = 0) -> pd.DataFrame | None:
+    """Seconds for segment_stance and segment_priorities on ``n`` synthetic segments."""
+    import numpy as np
+
+    from analysis.config import SHARED_DATA
+    from analysis.priorities import segment_priorities
+    from analysis.segment import segment_responses
+
+    path = SHARED_DATA / "blivhoert-190" / "responses.jsonl"
+    if not path.is_file():
+        return None
+    raw = pd.read_json(path, lines=True)
+    resp = pd.DataFrame({"response_id": raw.response_id.astype(str),
+                         "text": raw.text.str.replace("\r\n", "\n"), "language": "da"})
+    base = segment_responses(resp)["text"].tolist()
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, len(base), n), rng.integers(0, len(base), n)
+    segs = pd.DataFrame({"segment_id": [f"s{i}" for i in range(n)],
+                         "text": [base[i] + " " + base[j] for i, j in zip(a, b)]})
+    t0 = time.perf_counter()
+    st = segment_stance(segs, "da")
+    t1 = time.perf_counter()
+    sp = segment_priorities(segs, ROOT / "data/raw/blivhoert-190/codebook.yaml", "da", stance=st)
+    t2 = time.perf_counter()
+    return pd.DataFrame([
+        ("segment_stance", n, segs.text.nunique(), round(t1 - t0, 1), len(st)),
+        ("segment_priorities (given stance)", n, segs.text.nunique(), round(t2 - t1, 1), len(sp)),
+    ], columns=["step", "segments", "distinct texts", "seconds", "rows out"])
+
+
 def _md(t: pd.DataFrame) -> str:
     t = t.copy()
     for c in ("precision", "recall", "f1"):
@@ -93,6 +126,23 @@ def main() -> int:
                   f"All-neutral baseline macro-F1: {res[name + ' (all-neutral baseline)'].f1.iloc[-1]:.2f}", ""]
     conf = res["confusion"].reset_index()
     parts += ["### Confusion (all; rows gold, columns predicted)", "", _md(conf), ""]
+    parts += [
+        "### Reading the numbers", "",
+        "- Before looking at any error the cue list scored macro-F1 0.71 (development) and 0.70 (held-out); "
+        "after adding cues for errors seen on the development part only, development rose to the figure above "
+        "while held-out stayed at about 0.70: the additions did not generalise, so read held-out as the honest "
+        "estimate.",
+        "- Concern is precise but has low recall: much criticism in consultation responses is argued "
+        "(\"Biomasse forsinker den grønne omstilling ...\") without a cue word; such segments fall to neutral.",
+        "- Support has few gold examples (18); its interval is wide.",
+        "- One person labelled the segments; there is no second coder, so no agreement figure.",
+        "",
+    ]
+    sp = speed()
+    if sp is not None:
+        parts += ["### Speed (2-core machine, one process)", "",
+                  "100,000 synthetic segments, each two sentences of the Bliv Hørt responses joined:", "",
+                  _md(sp), ""]
     OUT.write_text("\n".join(parts), encoding="utf-8")
     print(OUT.read_text(encoding="utf-8"))
     return 0
