@@ -167,7 +167,7 @@ def child(args: argparse.Namespace) -> dict:
     warnings.simplefilter("ignore")
     import analysis.corpus  # noqa: F401  imports are not part of the stage's time
 
-    t0 = time.perf_counter()
+    t0, ru0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     if args.profile:
         from pyinstrument import Profiler
 
@@ -179,8 +179,10 @@ def child(args: argparse.Namespace) -> dict:
         profiler.stop()
         Path(args.profile).parent.mkdir(parents=True, exist_ok=True)
         Path(args.profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"stage": args.child, "wall_s": round(wall, 2), "peak_rss_mb": round(rss, 1), **facts}
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (ru.ru_utime + ru.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+    return {"stage": args.child, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "peak_rss_mb": round(ru.ru_maxrss / 1024, 1), **facts}
 
 
 # --------------------------------------------------------------------------- report
@@ -195,7 +197,8 @@ def markdown(rows: list[dict], command: str) -> str:
         "",
         "Synthetic corpora sampled with replacement from real Polis comments and Bliv Hørt segments",
         "(time and memory only). Each stage ran in its own subprocess; wall = the stage's own time",
-        "(imports excluded), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
+        "(imports excluded), CPU = its user + system CPU seconds (less sensitive to other work on the",
+        "machine), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
         "path (`analysis.outofcore`), an alternative to `themes`.",
         "",
         f"Command: `{command}`",
@@ -204,14 +207,15 @@ def markdown(rows: list[dict], command: str) -> str:
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
         "",
-        "| target segments | responses | segments | stage | wall s | peak RSS MB | note |",
-        "|---:|---:|---:|---|---:|---:|---|",
+        "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | note |",
+        "|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for r in rows:
         note = r.get("error", "")
         rss = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "–"
+        cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "–"
         out.append(f"| {r['target']:,} | {r.get('n_responses', '–'):,} | {r.get('n_segments', '–')} | "
-                   f"{r['stage']} | {r['wall_s']:.1f} | {rss} | {note} |")
+                   f"{r['stage']} | {r['wall_s']:.1f} | {cpu} | {rss} | {note} |")
     totals: dict[int, float] = {}
     for r in rows:
         if r["stage"] in ("ingest", "themes", "alignment") and "error" not in r:

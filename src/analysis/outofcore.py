@@ -146,8 +146,11 @@ def _npmi_coherence(binary: sp.csr_matrix, top_idx: np.ndarray) -> float:
 
 
 def _stability(X_sample: sp.csr_matrix, H: np.ndarray, n_themes: int, random_state: int,
-               n_runs: int = 3) -> np.ndarray:
-    """Per theme: mean best cosine match of its components in NMFs refitted on half-samples."""
+               n_runs: int = 3, max_rows: int = 20_000) -> np.ndarray:
+    """Per theme: mean best cosine match of its components in NMFs refitted on half-samples.
+
+    Each refit uses half of the sample, at most ``max_rows`` rows, so the cost is bounded.
+    """
     from sklearn.decomposition import NMF
     from sklearn.preprocessing import normalize
 
@@ -158,7 +161,7 @@ def _stability(X_sample: sp.csr_matrix, H: np.ndarray, n_themes: int, random_sta
     ref = normalize(H)
     scores = np.zeros(n_themes)
     for run in range(n_runs):
-        rows = np.sort(rng.choice(n, size=n // 2, replace=False))
+        rows = np.sort(rng.choice(n, size=min(n // 2, max_rows), replace=False))
         model = NMF(n_components=n_themes, init="nndsvda", random_state=random_state + 1 + run,
                     max_iter=300)
         model.fit(X_sample[rows])
