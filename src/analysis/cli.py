@@ -116,7 +116,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     tables = write_alignment_tables(
         folder, Path(goals), Path(codebook), language=args.language or (study.language if study else "da"),
         random_state=args.random_state if args.random_state is not None else (study.random_state if study else 0),
-        n_boot=args.n_boot,
+        n_boot=args.n_boot, count_campaigns=args.count_campaigns,
     )
     log(f"{len(tables)} tables → {folder}: {', '.join(sorted(tables))}")
     return 0
@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=["da", "en", "de"])
     p.add_argument("--random-state", type=int)
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for intervals")
+    p.add_argument("--count-campaigns", choices=["per_response", "once"], default="per_response",
+                   help="count a group of near-duplicate responses per response (default) or once")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("report", help="execute the notebooks and write the HTML report and figures")

@@ -78,7 +78,8 @@ def stage_align(study: StudyConfig, **overrides):
     if study.goals is None or study.codebook is None:
         log(f"    skipped: {study.config_path} names no goals/codebook files")
         return {}
-    kwargs = dict(language=study.language, random_state=study.random_state)
+    kwargs = dict(language=study.language, random_state=study.random_state,
+                  count_campaigns=study.raw.get("count_campaigns", "per_response"))
     kwargs.update(overrides)
     tables = write_alignment_tables(study.processed_dir, study.goals, study.codebook, **kwargs)
     log(f"    {len(tables)} alignment tables")
