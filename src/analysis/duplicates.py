@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -46,15 +47,54 @@ def shingles(text: str, shingle_size: int = 3) -> set[str]:
     return {" ".join(words[i:i + shingle_size]) for i in range(len(words) - shingle_size + 1)}
 
 
-def _hash32(b: bytes) -> int:
-    return zlib.crc32(b)
+def _identity(x: int) -> int:
+    return x
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
-    if not a or not b:
+@lru_cache(maxsize=1 << 20)
+def _word_hash(word: str) -> int:
+    b = word.encode("utf-8")
+    return (zlib.crc32(b) << 32) | zlib.crc32(b, 0x5BD1E995)
+
+
+_MULT = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63],
+    dtype=np.uint64,
+)
+
+
+def _mix64(z: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads the bits of each 64-bit value."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _shingle_hashes(text: str, shingle_size: int) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of the word shingles of ``text`` (deterministic).
+
+    The same words in the same order give the same hash as :func:`shingles`
+    gives the same string; the hash is computed from per-word CRC-32s with numpy.
+    """
+    words = WORD_RE.findall(_PLACEHOLDER_RE.sub(" ", text).lower())
+    if not words:
+        return np.empty(0, dtype=np.uint64)
+    ids = np.fromiter((_word_hash(w) for w in words), dtype=np.uint64, count=len(words))
+    k = min(shingle_size, len(words), len(_MULT))
+    n = len(words) - k + 1
+    with np.errstate(over="ignore"):
+        h = np.zeros(n, dtype=np.uint64)
+        for j in range(k):
+            h += _mix64(ids[j:j + n] + _MULT[j])
+        return np.unique(_mix64(h))
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    if not a.size or not b.size:
         return 0.0
-    inter = len(a & b)
-    return inter / (len(a) + len(b) - inter)
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter)
 
 
 def _check(responses: pd.DataFrame, text_col: str, id_col: str) -> None:
@@ -72,19 +112,22 @@ def _check(responses: pd.DataFrame, text_col: str, id_col: str) -> None:
         )
 
 
-def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) -> dict[int, set[str]]:
-    sets: dict[int, set[str]] = {}
+def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) -> dict[int, np.ndarray]:
+    sets: dict[int, np.ndarray] = {}
     for i, text in enumerate(texts):
-        if not isinstance(text, str) or len(" ".join(text.split())) < min_chars:
+        if not isinstance(text, str):
             continue
-        sh = shingles(text, shingle_size)
-        if len(sh) >= min_shingles:
+        parts = text.split()
+        if sum(map(len, parts)) + len(parts) - 1 < min_chars:  # length with spacing collapsed
+            continue
+        sh = _shingle_hashes(text, shingle_size)
+        if sh.size >= min_shingles:
             sets[i] = sh
     return sets
 
 
 def _links(
-    sets: dict[int, set[str]], threshold: float, num_perm: int, random_state: int
+    sets: dict[int, np.ndarray], threshold: float, num_perm: int, random_state: int
 ) -> list[tuple[int, int, float]]:
     """Verified links (i, j, similarity) that connect every near-duplicate group.
 
@@ -98,14 +141,14 @@ def _links(
 
     lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
     bands, rows = lsh.b, lsh.r
-    template = MinHash(num_perm=num_perm, seed=random_state, hashfunc=_hash32)
+    template = MinHash(num_perm=num_perm, seed=random_state, hashfunc=_identity)
     buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
     for i, sh in sets.items():
         m = MinHash(
-            num_perm=num_perm, hashfunc=_hash32,
+            num_perm=num_perm, hashfunc=_identity,
             permutations=template.permutations, scheme=template.scheme,
         )
-        m.update_batch([x.encode("utf-8") for x in sh])
+        m.update_batch((sh >> np.uint64(32)).tolist())  # top 32 bits of each shingle hash
         hv = m.hashvalues
         for k in range(bands):
             buckets[k].setdefault(hv[k * rows:(k + 1) * rows].tobytes(), []).append(i)

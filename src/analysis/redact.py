@@ -67,32 +67,33 @@ class Redaction(NamedTuple):
 
 
 # --------------------------------------------------------------------------- e-mail
-_EMAIL_RE = re.compile(
-    r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])"
-    r"|(?<![\w.+-])[\w.+-]+\s?[(\[]\s?(?:at|snabel-a)\s?[)\]]\s?[\w-]+(?:\s?(?:\.|[(\[]dot[)\]])\s?[\w-]+)+",
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
+_AT_WORD_RE = re.compile(r"[(\[]\s?(?:at|snabel-a)\s?[)\]]", re.IGNORECASE)
+_OBFUSCATED_EMAIL_RE = re.compile(
+    r"(?<![\w.+-])[\w.+-]+\s?[(\[]\s?(?:at|snabel-a)\s?[)\]]\s?[\w-]+(?:\s?(?:\.|[(\[]dot[)\]])\s?[\w-]+)+",
     re.IGNORECASE,
 )
 
 # --------------------------------------------------------------------------- numbers
 # Guards: the number must not be glued to letters, other digits, URLs or decimals.
-_L = r"(?<![\w/@+\-])(?<!\d[.,])"
+_L = r"(?<![\w/@+\-])(?<!\d[.,])"  # a lookahead for the first character comes before it
 _R = r"(?![\w/@\-]|[.,]\d)"
 _DK_PREFIX = r"(?:\(\s*\+?45\s*\)|\+45|0045)"
 _DK_PHONE_RE = re.compile(
-    rf"{_L}{_DK_PREFIX}[ \-]?(?:\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}|\d{{4}}[ .\-]?\d{{4}}){_R}"
-    rf"|{_L}[1-9]\d(?P<sep>[ \-]?)\d{{2}}(?P=sep)\d{{2}}(?P=sep)\d{{2}}{_R}"
-    rf"|{_L}[1-9]\d{{3}} \d{{4}}{_R}"
+    rf"(?=[(+0-9]){_L}{_DK_PREFIX}[ \-]?(?:\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}|\d{{4}}[ .\-]?\d{{4}}){_R}"
+    rf"|(?=[1-9]){_L}[1-9]\d(?P<sep>[ \-]?)\d{{2}}(?P=sep)\d{{2}}(?P=sep)\d{{2}}{_R}"
+    rf"|(?=[1-9]){_L}[1-9]\d{{3}} \d{{4}}{_R}"
 )
 _DK_PREFIX_RE = re.compile(_DK_PREFIX)
 _INTL_PHONE_RE = re.compile(
-    rf"(?<![\w+.,])(?:\+|00)(?!45\b)[1-9]\d{{0,2}}[ \-]?(?:\(0\)[ \-]?)?\d{{1,5}}(?:[ \-]?\d{{2,5}}){{1,4}}{_R}"
+    rf"(?=[+0])(?<![\w+.,])(?:\+|00)(?!45\b)[1-9]\d{{0,2}}[ \-]?(?:\(0\)[ \-]?)?\d{{1,5}}(?:[ \-]?\d{{2,5}}){{1,4}}{_R}"
 )
 _CUED_PHONE_RE = re.compile(
-    r"(?i:\b(?:tlf|telefon(?:nummer|nr)?|tel|mobil(?:nummer|nr)?|mob|phone|mobile|fax|handy|ruf)\b\.?"
+    r"(?=[tTmMpPfFhHrR])(?i:\b(?:tlf|telefon(?:nummer|nr)?|tel|mobil(?:nummer|nr)?|mob|phone|mobile|fax|handy|ruf)\b\.?"
     r"\s*(?:nr\.?|no\.?)?\s*[:.]?\s*)"
     r"(?P<num>\(?\+?\d[\d ()/.\-]{4,18}\d)(?![\w])"
 )
-_CPR_RE = re.compile(rf"{_L}(\d{{2}})(\d{{2}})(\d{{2}})-?(\d{{4}}){_R}")
+_CPR_RE = re.compile(rf"(?=\d){_L}(\d{{2}})(\d{{2}})(\d{{2}})-?(\d{{4}}){_R}")
 _CUED_CPR_RE = re.compile(
     r"(?i:\bcpr[\w.\-]*\s*(?:nummer|nr\.?)?\s*[:.]?\s*)(?P<num>\d{6}\s?-?\s?\d{4})(?!\d)"
 )
@@ -130,8 +131,14 @@ def _is_year(s: str) -> bool:
 
 def _number_spans(text: str) -> list[Redaction]:
     spans: list[Redaction] = []
-    for m in _EMAIL_RE.finditer(text):
-        spans.append(Redaction("email", m.start(), m.end()))
+    if "@" in text:
+        for m in _EMAIL_RE.finditer(text):
+            spans.append(Redaction("email", m.start(), m.end()))
+    if _AT_WORD_RE.search(text):
+        for m in _OBFUSCATED_EMAIL_RE.finditer(text):
+            spans.append(Redaction("email", m.start(), m.end()))
+    if not any(c.isdigit() for c in text):
+        return spans
     for m in _CUED_CPR_RE.finditer(text):
         spans.append(Redaction("cpr", m.start("num"), m.end("num")))
     for m in _CPR_RE.finditer(text):
@@ -172,14 +179,14 @@ _STREET_SUFFIX = (
 )
 _CAP = r"[A-ZÆØÅÄÖÜ]"
 _STREET_RE = re.compile(
-    rf"(?<![\w.])(?:(?:{_CAP}[\w'’\-]*\.?|(?:{_CAP}\.)+)[ \t]+){{0,3}}"
+    rf"(?={_CAP})(?<![\w.])(?:(?:{_CAP}[\w'’\-]*\.?|(?:{_CAP}\.)+)[ \t]+){{0,3}}"
     rf"(?={_CAP})[\w'’\-]*?(?i:{_STREET_SUFFIX})(?![\w])"
     r"[ \t]+\d{1,3}(?:[A-Za-z]|[ \t][A-Z])?(?![\w])(?![.,]\d)"
     r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
     rf"(?:,?\s+(?:DK-?\s?|D-?\s?)?\d{{4,5}}[ \t]+{_CAP}[\w\-]+(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?)?"
 )
 _POSTCODE_RE = re.compile(
-    rf"(?<![\w.,/\-])(?:DK-?\s?)?(?P<code>[1-9]\d{{3}})[ \t]+(?P<city>{_CAP}[a-zæøåäöüé]+(?:-{_CAP}?[a-zæøå]+)*)"
+    rf"(?=[1-9D])(?<![\w.,/\-])(?:DK-?\s?)?(?P<code>[1-9]\d{{3}})[ \t]+(?P<city>{_CAP}[a-zæøåäöüé]+(?:-{_CAP}?[a-zæøå]+)*)"
     r"(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?(?![\w])"
 )
 _GENERIC_STREETS = {
@@ -276,7 +283,7 @@ _WORD = (
 _NAME_TOKEN = re.compile(_WORD)
 _NAME_RUN = rf"{_WORD}(?:[ \t]+(?:(?:von|van|de|der|den|af|zu|la|le)[ \t]+)?{_WORD}){{0,4}}"
 _INTRO_RE = re.compile(
-    r"(?i:\b(?:mit\s+navn\s+er|jeg\s+hedder|undertegnede|my\s+name\s+is|i\s+am\s+called|"
+    r"(?=[mMjJuUiI])(?i:\b(?:mit\s+navn\s+er|jeg\s+hedder|undertegnede|my\s+name\s+is|i\s+am\s+called|"
     r"mein\s+name\s+ist|ich\s+hei(?:ß|ss)e)[ \t]+)"
     rf"(?P<name>{_NAME_RUN})"
 )
