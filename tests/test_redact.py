@@ -226,3 +226,10 @@ def test_blivhoert_no_contact_pattern_survives():
         assert out.count("Lokaludvalg") == text.count("Lokaludvalg")
     total = report.groupby("kind")["count"].sum()
     assert (total >= 0).all()
+
+
+def test_keep_office_holders_only_for_offices():
+    office = "Venlig hilsen\nMette Dahl, forperson for Østerbro Lokaludvalg"
+    assert redact_text(office, keep_office_holders=True)[0] == office
+    staff = "Mvh\nMette Dahl\nAdjunkt, Københavns Universitet"
+    assert redact_text(staff, keep_office_holders=True)[0] == "Mvh\n[NAVN]\nAdjunkt, Københavns Universitet"

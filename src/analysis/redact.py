@@ -319,8 +319,18 @@ def _org_or_role(words: list[str]) -> bool:
     return False
 
 
+# Offices whose holders sign for a committee or organisation (kept with keep_office_holders).
+_OFFICE_WORDS = {
+    "formand", "forperson", "forkvinde", "næstformand", "næstforperson", "borgmester", "rådmand",
+    "direktør", "talsperson", "chair", "chairman", "chairwoman", "chairperson", "president",
+    "director", "ceo", "vorsitzende", "vorsitzender", "geschäftsführer", "geschäftsführerin",
+    "bürgermeister", "sprecher", "sprecherin",
+}
+
+
 def _has_role(line: str) -> bool:
-    return any(w.lower().strip(".,;:()") in _ROLE_WORDS for w in line.split())
+    """True if ``line`` names an office (formand, forperson, …) held for a body."""
+    return any(w.lower().strip(".,;:()") in _OFFICE_WORDS for w in line.split())
 
 
 def is_name_like(s: str, language: str = "da") -> bool:
