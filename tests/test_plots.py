@@ -223,7 +223,7 @@ def test_respondent_comparison_one_series_per_group_with_intervals():
     ax = plots.respondent_comparison(table)
     assert len(ax.containers) == table["group"].nunique()
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert sorted(legend) == sorted(table["group"].unique())
+    assert sorted(legend) == sorted(g.replace("_", " ") for g in table["group"].unique())
     # every point has a horizontal error bar
     for container in ax.containers:
         assert container.has_xerr

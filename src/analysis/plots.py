@@ -18,6 +18,7 @@ An empty table gives an Axes that says "no data" instead of an error.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -105,6 +106,16 @@ def shorten(text: Any, width: int = 40, max_lines: int = 2) -> str:
     last = kept[-1]
     kept[-1] = (last[: max(width - 1, 1)].rstrip() + "…") if len(last) >= width else last.rstrip() + "…"
     return "\n".join(kept)
+
+
+def natural_key(value: Any) -> tuple:
+    """Sort key that puts "2" before "10" (ids such as response numbers).
+
+    >>> sorted(["10", "2", "r1"], key=natural_key)
+    ['2', '10', 'r1']
+    """
+    parts = re.split(r"(\d+)", str(value))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p != "")
 
 
 def _is_empty(table: pd.DataFrame | None) -> bool:
@@ -275,6 +286,7 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     _require(table, [theme, group, value], "theme_heatmap")
     matrix = table.pivot_table(index=group, columns=theme, values=value, aggfunc=aggfunc,
                                observed=True, sort=True)
+    matrix = matrix.loc[sorted(matrix.index, key=natural_key)]
     names = _label_map(labels, theme)
     cols = [shorten(_name(c, names), label_width, 1) for c in matrix.columns]
     rows = [shorten(r, 30, 1) for r in matrix.index]
@@ -400,7 +412,7 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
         xs_a, lo_a, hi_a = np.array(xs), np.array(lo), np.array(hi)
         err = np.vstack([np.clip(xs_a - lo_a, 0, None), np.clip(hi_a - xs_a, 0, None)])
         kw = {"fmt": _MARKERS[gi % len(_MARKERS)], "color": _colour(gi), "elinewidth": 1.4,
-              "markersize": 6, "label": shorten(g, 30, 1)}
+              "markersize": 6, "label": shorten(str(g).replace("_", " "), 30, 1)}
         kw.update(style)
         ax.errorbar(xs_a, ys, xerr=err, **kw)
     ax.set_yticks(range(len(items)), labels=[shorten(_name(i, names), label_width, 2) for i in items])
@@ -484,9 +496,8 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
         ax.set_xlabel("share of segments")
     else:
         ax.set_xlabel("segments")
-    ax.legend(title="stance", loc="lower center", bbox_to_anchor=(0.5, 1.0),
-              ncol=min(len(shown.columns), 5), borderaxespad=0.2)
-    ax.set_title(title, loc="left", pad=8 + 16 * ((len(shown.columns) + 4) // 5))
+    ax.legend(title="stance", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.set_title(title, loc="left")
     return ax
 
 

@@ -191,10 +191,24 @@ class ReportFigure:
 
 
 def _with_group(response_themes: pd.DataFrame, responses: pd.DataFrame, group: str) -> pd.DataFrame:
-    if response_themes.empty or responses.empty or group not in responses.columns:
+    """``response_themes`` with the column ``group`` from ``responses``.
+
+    ``group="response"`` labels each response "<response_id> · <respondent_type>" (never
+    the respondent's name).
+    """
+    if response_themes.empty or responses.empty or "response_id" not in responses.columns:
         return pd.DataFrame()
-    keep = ["response_id"] + ([group] if group != "response_id" else [])
-    return response_themes.merge(responses[keep], on="response_id", how="left")
+    resp = responses.copy()
+    if group == "response":
+        kind = resp["respondent_type"].astype(str) if "respondent_type" in resp else ""
+        resp["response"] = resp["response_id"].astype(str) + " · " + kind
+    if group not in resp.columns:
+        return pd.DataFrame()
+    left = response_themes.assign(response_id=response_themes["response_id"].astype(str))
+    if group == "response_id":
+        return left
+    right = resp[["response_id", group]].assign(response_id=resp["response_id"].astype(str))
+    return left.merge(right, on="response_id", how="left")
 
 
 def _methods(table: pd.DataFrame, column: str = "method") -> list[Any]:
@@ -263,7 +277,7 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
                              caption="Each dot is a segment; nearby dots use similar words."))
     for group, fname, title in [("respondent_type", "themes-by-respondent-type",
                                  "Themes by respondent type"),
-                                ("response_id", "themes-by-response", "Themes by response")]:
+                                ("response", "themes-by-response", "Themes by response")]:
         joined = _with_group(rt, responses, group)
         figs.append(ReportFigure(fname, title, "response_themes", joined, plots.theme_heatmap,
                                  {"group": group, "labels": labels, "title": title},
