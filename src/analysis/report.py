@@ -365,6 +365,15 @@ def _kernel_manager_class() -> type:
         def _default_ksm(self) -> KernelSpecManager:
             return _ThisPythonSpecs(parent=self)
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # the kernel's own console chatter (transport notes, shutdown interrupts) is
+            # not report output; cell output and errors come through the protocol
+            import subprocess
+
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return ThisPythonKernelManager
 
 
@@ -461,11 +470,16 @@ def _step(message: str, progress: bool) -> None:
         print(f"[report] {message}", file=sys.stderr, flush=True)
 
 
+def _run_one(args: tuple[str, str, dict[str, Any], str]) -> str:
+    source, target, parameters, cwd = args
+    return str(execute_notebook(source, target, parameters=parameters, cwd=cwd))
+
+
 def build_report(study: StudyConfig, *, progress: bool = True,
-                 notebooks_dir: str | os.PathLike | None = None) -> Path:
+                 notebooks_dir: str | os.PathLike | None = None, jobs: int | None = None) -> Path:
     """Execute the numbered notebooks on ``study`` and write the report; return ``report.html``.
 
-    Writes, under ``study.report_dir``:
+    Writes, under ``study.report_dir`` (earlier figures and notebooks there are replaced):
 
     * ``notebooks/NN-name.ipynb`` – executed notebooks (volatile metadata stripped),
     * ``notebooks/NN-name.html`` – each notebook as HTML, code shown,
@@ -473,8 +487,16 @@ def build_report(study: StudyConfig, *, progress: bool = True,
       tagged ``remove-from-report`` are left out,
     * ``figures/<name>.png|.svg|.json`` – written by notebook 04 via :func:`save_figure`.
 
-    The processed tables must exist (``analysis run <study>`` makes them).
+    The processed tables must exist (``analysis run <study>`` makes them). Notebooks run
+    in ``jobs`` parallel kernels (default: up to 2, never more than the CPUs); each only
+    reads the tables, so the order does not change any output.
+
+    >>> build_report(load_study("udsatte-byomraader-2025"))  # doctest: +SKIP
+    PosixPath('reports/udsatte-byomraader-2025/report.html')
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     import nbformat
 
     if not study.processed_dir.is_dir() or not any(study.processed_dir.glob("*.parquet")):
@@ -487,17 +509,36 @@ def build_report(study: StudyConfig, *, progress: bool = True,
     if not sources:
         raise FileNotFoundError(f"{source_dir}: no numbered notebooks (NN-name.ipynb) to run.")
     out_dir = study.report_dir / "notebooks"
+    for folder, patterns in ((study.figures_dir, ("*.png", "*.svg", "*.json")),
+                             (out_dir, ("*.ipynb", "*.html"))):
+        for pattern in patterns:  # a figure that is no longer made must not linger
+            for old in folder.glob(pattern) if folder.is_dir() else ():
+                old.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
     parameters = {
         "study": str(study.config_path),
         "processed_root": str(study.processed_dir.parent),
         "report_root": str(study.report_dir.parent),
     }
+    tasks = [(str(s), str(out_dir / s.name), parameters, str(source_dir)) for s in sources]
+    jobs = max(1, min(jobs or 2, os.cpu_count() or 1, len(tasks)))
+    _step(f"running {len(tasks)} notebooks ({jobs} at a time): "
+          f"{', '.join(s.name for s in sources)}", progress)
+    if jobs == 1:
+        targets = []
+        for i, task in enumerate(tasks, start=1):
+            targets.append(_run_one(task))
+            _step(f"  {i}/{len(tasks)} {Path(task[0]).name} done", progress)
+    else:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+            futures = [pool.submit(_run_one, task) for task in tasks]
+            targets = []
+            for i, (task, future) in enumerate(zip(tasks, futures), start=1):
+                targets.append(future.result())
+                _step(f"  {i}/{len(tasks)} {Path(task[0]).name} done", progress)
     executed = []
-    for i, source in enumerate(sources, start=1):
-        _step(f"running notebook {i}/{len(sources)}: {source.name}", progress)
-        target = execute_notebook(source, out_dir / source.name, parameters=parameters,
-                                  cwd=source_dir)
+    for source, target in zip(sources, map(Path, targets)):
         nb = nbformat.read(str(target), as_version=4)
         executed.append(nb)
         html = _html(nb, hide_code=False, title=f"{study.title} – {source.stem}")
