@@ -24,6 +24,8 @@ PRIORITIES = ["beskæftigelse", "uddannelse og læring", "tryghed i boligområde
               "fællesskaber og foreningsliv med en meget lang etiket, der skal ombrydes pænt"]
 GOALS = ["Gode livschancer for alle københavnere", "Trygge og attraktive byområder",
          "Koordinering med nationale indsatser"]
+MORE_GOALS = ["Klimapositiv by i 2035", "Halvering af det forbrugsbaserede klimaaftryk",
+              "Grøn energiforsyning og varme", "Klimavenligt byggeri og anlæg"]
 
 
 def make_tables(n_responses: int, k: int, n_segments: int, seed: int = 0) -> dict[str, pd.DataFrame]:
@@ -50,7 +52,8 @@ def make_tables(n_responses: int, k: int, n_segments: int, seed: int = 0) -> dic
             comp.append((g, p, v, max(v - 0.1, 0), v + 0.1, 10))
     comparison = pd.DataFrame(comp, columns=["group", "priority_id", "value", "ci_low",
                                              "ci_high", "n"])
-    pg = pd.DataFrame([(p, g, m, rng.random()) for p in PRIORITIES for g in GOALS
+    goals = GOALS if n_responses < 10 else GOALS + MORE_GOALS
+    pg = pd.DataFrame([(p, g, m, rng.random()) for p in PRIORITIES for g in goals
                        for m in ("lexical", "embedding")],
                       columns=["priority_id", "goal_id", "method", "value"])
     sp = pd.DataFrame({"segment_id": [f"s{i}" for i in range(n_segments)],
@@ -171,6 +174,14 @@ def test_draws_on_given_axes(name):
     out = func(table, ax=ax, **kwargs)
     assert out is ax
     assert len(fig.axes) >= 1 and fig.axes[0] is ax
+    assert_readable(fig)
+
+
+def test_two_heatmaps_side_by_side_stay_readable():
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6), layout="constrained")
+    for ax, method in zip(axes, ("lexical", "embedding")):
+        plots.priority_goal_heatmap(LARGE["priority_goal"], ax=ax, method=method)
+    assert_readable(fig)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -214,7 +225,7 @@ def test_priority_goal_heatmap_needs_a_method_when_several():
     with pytest.raises(ValueError, match="method"):
         plots.priority_goal_heatmap(pg)
     ax = plots.priority_goal_heatmap(pg, method="embedding")
-    assert ax.images[0].get_array().shape == (len(PRIORITIES), len(GOALS))
+    assert ax.images[0].get_array().shape == (len(PRIORITIES), pg["goal_id"].nunique())
     assert "embedding" in ax.get_title(loc="left")
 
 

@@ -340,7 +340,7 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
                             columns=pd.unique(data[goal].dropna()))
     pnames, gnames = _label_map(labels, priority), _label_map(goal_labels, goal)
     rows = [shorten(_name(r, pnames), label_width, 2) for r in matrix.index]
-    cols = [shorten(_name(c, gnames), 22, 2) for c in matrix.columns]
+    cols = [shorten(_name(c, gnames), 28, 1) for c in matrix.columns]
     if ax is None:
         w, h = _heatmap_size(rows, cols, title)
         ax = _new_axes(None, h, w)
