@@ -106,9 +106,27 @@ def _title_case_committee(name: str) -> str:
     return name
 
 
+# The literal organisation words of _ORG_WORD, and the characters that its case-insensitive
+# match also accepts but ``str.lower`` does not map onto them (İ, ı → i; ſ → s).
+_ORG_LITERALS = tuple(w.replace("\\w*", "") for w in _ORG_WORD[4:-1].split("|"))
+_ORG_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _may_name_organisation(part: str) -> bool:
+    """Cheap exact pre-check: False only when _ORG_NAME cannot match ``part`` at all.
+
+    _ORG_NAME needs an organisation word, so a text without one is skipped without
+    running the (slow, backtracking) name pattern over it.
+    """
+    low = part.translate(_ORG_FOLD).lower()
+    return any(w in low for w in _ORG_LITERALS)
+
+
 def _organisation_sender(head: str, tail: str) -> str:
     """A capitalised organisation name in a sender position of the opening or signature."""
     for part, in_signature in ((head, False), (tail, True)):
+        if not _may_name_organisation(part):
+            continue
         for m in _ORG_NAME.finditer(part):
             name = m.group(1).strip()
             if not name[:1].isupper() or "[" in name:
