@@ -112,7 +112,8 @@ def _drop_words(text: str, where: np.ndarray) -> str:
 
 
 # --------------------------------------------------------------------------- stages
-def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: int, batch_size: int) -> dict:
+def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: int, batch_size: int,
+          n_jobs: int = 1) -> dict:
     """Run one stage in this process; return extra facts (row counts)."""
     processed = workdir / "processed"
     if name == "ingest":
@@ -133,7 +134,8 @@ def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: 
 
         out = workdir / "processed-ooc"
         paths = fit_themes_out_of_core(processed / "segments.parquet", out, n_themes=n_themes,
-                                       language=language, random_state=random_state, batch_size=batch_size)
+                                       language=language, random_state=random_state, batch_size=batch_size,
+                                       n_jobs=n_jobs)
         # Alignment reads themes from the processed folder: publish the out-of-core tables there.
         for key, path in paths.items():
             shutil.copy(path, processed / Path(path).name)
@@ -149,7 +151,8 @@ def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: 
 def run_stage(name: str, workdir: Path, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--workdir", str(workdir),
            "--n-themes", str(args.n_themes), "--language", args.language,
-           "--random-state", str(args.random_state), "--batch-size", str(args.batch_size)]
+           "--random-state", str(args.random_state), "--batch-size", str(args.batch_size),
+           "--n-jobs", str(args.n_jobs)]
     if args.profile:
         cmd += ["--profile", str(Path(args.profile) / f"{name}-{workdir.name}.txt")]
     t0 = time.perf_counter()
@@ -173,7 +176,8 @@ def child(args: argparse.Namespace) -> dict:
 
         profiler = Profiler(interval=0.005)
         profiler.start()
-    facts = stage(args.child, Path(args.workdir), args.n_themes, args.language, args.random_state, args.batch_size)
+    facts = stage(args.child, Path(args.workdir), args.n_themes, args.language, args.random_state,
+                  args.batch_size, args.n_jobs)
     wall = time.perf_counter() - t0
     if args.profile:
         profiler.stop()
@@ -182,7 +186,9 @@ def child(args: argparse.Namespace) -> dict:
     ru = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (ru.ru_utime + ru.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
     return {"stage": args.child, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-            "peak_rss_mb": round(ru.ru_maxrss / 1024, 1), **facts}
+            "peak_rss_mb": round(ru.ru_maxrss / 1024, 1),
+            "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+            **facts}
 
 
 # --------------------------------------------------------------------------- report
@@ -234,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--language", default="da")
     ap.add_argument("--random-state", type=int, default=0)
     ap.add_argument("--batch-size", type=int, default=50_000, help="out-of-core chunk size (segments)")
+    ap.add_argument("--n-jobs", type=int, default=1, help="out-of-core tokenising processes")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--workdir", type=Path, help="where corpora and tables go (default: a temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")

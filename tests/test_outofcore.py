@@ -131,3 +131,11 @@ def test_clear_errors(tmp_path, corpus):
         fit_themes_out_of_core(bad, tmp_path / "o", n_themes=2)
     with pytest.raises(ValueError, match="n_themes"):
         fit_themes_out_of_core(path, tmp_path / "o", n_themes=0)
+
+
+def test_n_jobs_gives_identical_tables(corpus, tmp_path):
+    path, _, _ = corpus
+    a = run(path, tmp_path / "one", n_jobs=1)
+    b = run(path, tmp_path / "two", n_jobs=2)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])

@@ -121,6 +121,47 @@ def _count_chunk(features, vocabulary: dict[str, int], texts: list[str]) -> sp.c
     return vec.transform(features.analyze(texts)).tocsr()
 
 
+_WORKER: dict = {}
+
+
+def _init_worker(features, vocabulary) -> None:
+    _WORKER["features"], _WORKER["vocabulary"] = features, vocabulary
+
+
+def _count_in_worker(texts: list[str]) -> sp.csr_matrix:
+    return _count_chunk(_WORKER["features"], _WORKER["vocabulary"], texts)
+
+
+class _Counter:
+    """Counts over the fixed vocabulary, in this process or split over ``n_jobs`` processes.
+
+    Tokenisation is pure, so the result does not depend on ``n_jobs``.
+    """
+
+    def __init__(self, features, vocabulary: dict[str, int], n_jobs: int = 1):
+        self.features, self.vocabulary = features, vocabulary
+        self.n_jobs = max(1, int(n_jobs))
+        self.pool = None
+        if self.n_jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(self.n_jobs, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_init_worker, initargs=(features, vocabulary))
+
+    def __call__(self, texts: list[str]) -> sp.csr_matrix:
+        if self.pool is None or len(texts) < 2 * self.n_jobs:
+            return _count_chunk(self.features, self.vocabulary, texts)
+        bounds = np.linspace(0, len(texts), self.n_jobs + 1).astype(int)
+        parts = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        return sp.vstack(list(self.pool.map(_count_in_worker, parts))).tocsr()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
 # --------------------------------------------------------------------------- themes table
 def _npmi_coherence(binary: sp.csr_matrix, top_idx: np.ndarray) -> float:
     """Mean NPMI of the pairs of a theme's top terms, over documents (−1 … 1)."""
@@ -189,6 +230,7 @@ def fit_themes_out_of_core(
     min_weight: float = 0.1,
     n_top_terms: int = 10,
     tmp_dir: str | Path | None = None,
+    n_jobs: int = 1,
 ) -> dict[str, Path]:
     """Fit ``n_themes`` themes on a segments table chunk by chunk and write the theme tables.
 
@@ -209,6 +251,7 @@ def fit_themes_out_of_core(
         share of the segment are not listed in ``segment_themes``
     n_top_terms : terms per theme in ``top_terms``
     tmp_dir : where the cached count matrices go (deleted at the end); default: system temp
+    n_jobs : processes that tokenise each chunk (results do not depend on it)
 
     Returns
     -------
@@ -249,6 +292,7 @@ def fit_themes_out_of_core(
                          f"fewer than n_themes={n_themes}. Ask for fewer themes.")
 
     work = Path(tempfile.mkdtemp(prefix="outofcore-", dir=tmp_dir))
+    counter = _Counter(features, vocabulary, n_jobs)
     try:
         # 3. counts per chunk (cached) + document frequencies + the sample's counts
         df = np.zeros(n_features, dtype=np.int64)
@@ -256,7 +300,7 @@ def fit_themes_out_of_core(
         sample_parts: list[sp.csr_matrix] = []
         start = 0
         for i, chunk in enumerate(iter_segment_batches(segments_path, batch_size)):
-            counts = _count_chunk(features, vocabulary, chunk["text"].tolist())
+            counts = counter(chunk["text"].tolist())
             df += np.bincount(counts.indices, minlength=n_features)
             lo, hi = np.searchsorted(sample_rows, [start, start + len(chunk)])
             if hi > lo:
@@ -265,6 +309,7 @@ def fit_themes_out_of_core(
             sp.save_npz(path, counts, compressed=False)
             chunk_files.append(path)
             start += len(chunk)
+        counter.close()
         idf = np.log((1.0 + n_rows) / (1.0 + df)) + 1.0
         sample_counts = sp.vstack(sample_parts).tocsr()
         X_sample = _tfidf(sample_counts, idf)
@@ -352,6 +397,7 @@ def fit_themes_out_of_core(
             })
         themes = pd.DataFrame(rows, columns=THEME_COLUMNS)
     finally:
+        counter.close()
         shutil.rmtree(work, ignore_errors=True)
 
     from .tables import write_table
