@@ -114,11 +114,13 @@ def _identity(doc):
     return doc
 
 
-def _count_chunk(features, vocabulary: dict[str, int], texts: list[str]) -> sp.csr_matrix:
+def _count_chunk(features, vocabulary: dict[str, int], texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+    """Term counts over the fixed vocabulary and the number of content words per text."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    analysed = features.analyze(texts)
     vec = CountVectorizer(analyzer=_identity, vocabulary=vocabulary, dtype=np.int32)
-    return vec.transform(features.analyze(texts)).tocsr()
+    return vec.transform(analysed).tocsr(), _content_words(analysed)
 
 
 _WORKER: dict = {}
@@ -128,7 +130,7 @@ def _init_worker(features, vocabulary) -> None:
     _WORKER["features"], _WORKER["vocabulary"] = features, vocabulary
 
 
-def _count_in_worker(texts: list[str]) -> sp.csr_matrix:
+def _count_in_worker(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
     return _count_chunk(_WORKER["features"], _WORKER["vocabulary"], texts)
 
 
@@ -149,12 +151,12 @@ class _Counter:
             self.pool = ProcessPoolExecutor(self.n_jobs, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_init_worker, initargs=(features, vocabulary))
 
-    def __call__(self, texts: list[str]) -> sp.csr_matrix:
+    def __call__(self, texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
         if self.pool is None or len(texts) < 2 * self.n_jobs:
             return _count_chunk(self.features, self.vocabulary, texts)
         bounds = np.linspace(0, len(texts), self.n_jobs + 1).astype(int)
-        parts = [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        return sp.vstack(list(self.pool.map(_count_in_worker, parts))).tocsr()
+        parts = list(self.pool.map(_count_in_worker, [texts[a:b] for a, b in zip(bounds[:-1], bounds[1:])]))
+        return sp.vstack([p[0] for p in parts]).tocsr(), np.concatenate([p[1] for p in parts])
 
     def close(self) -> None:
         if self.pool is not None:
@@ -162,57 +164,79 @@ class _Counter:
             self.pool = None
 
 
-# --------------------------------------------------------------------------- themes table
-def _npmi_coherence(binary: sp.csr_matrix, top_idx: np.ndarray) -> float:
-    """Mean NPMI of the pairs of a theme's top terms, over documents (−1 … 1)."""
-    n = binary.shape[0]
-    if n == 0 or len(top_idx) < 2:
-        return float("nan")
-    sub = binary[:, top_idx].astype(np.float64)
-    df = np.asarray(sub.sum(axis=0)).ravel()
-    co = (sub.T @ sub).toarray()
-    scores = []
-    for i in range(len(top_idx)):
-        for j in range(i + 1, len(top_idx)):
-            if df[i] == 0 or df[j] == 0:
-                continue
-            p_ij = co[i, j] / n
-            if p_ij == 0:
-                scores.append(-1.0)
-            elif p_ij >= 1:
-                scores.append(1.0)
-            else:
-                scores.append(math.log(p_ij / (df[i] / n * df[j] / n)) / -math.log(p_ij))
-    return float(np.mean(scores)) if scores else float("nan")
+# --------------------------------------------------------------------------- helpers
+def _hearing_words(segments_path: Path) -> list[str]:
+    """The hearing title's words (as :func:`analysis.themes.write_theme_tables` drops them)."""
+    from .text import WORD_RE
+
+    resp = Path(segments_path).with_name("responses.parquet")
+    if not resp.is_file():
+        return []
+    import pyarrow.parquet as pq
+
+    if "hearing" not in pq.ParquetFile(resp).schema_arrow.names:
+        return []
+    titles = pd.read_parquet(resp, columns=["hearing"])["hearing"].dropna().astype(str).unique()
+    return [m.group().lower() for title in titles for m in WORD_RE.finditer(title)]
 
 
-def _stability(X_sample: sp.csr_matrix, H: np.ndarray, n_themes: int, random_state: int,
-               n_runs: int = 3, max_rows: int = 20_000) -> np.ndarray:
-    """Per theme: mean best cosine match of its components in NMFs refitted on half-samples.
+def _content_words(analysed: list[list[str]]) -> np.ndarray:
+    """Content words per segment: the single-word terms (multi-word terms contain a space)."""
+    return np.fromiter((sum(1 for t in row if " " not in t) for row in analysed), dtype=np.int64,
+                       count=len(analysed))
 
-    Each refit uses half of the sample, at most ``max_rows`` rows, so the cost is bounded.
+
+def _stability(Xs: sp.csr_matrix, X: sp.csr_matrix, C: np.ndarray, n_themes: int,
+               random_state: int, n_runs: int, max_iter: int) -> np.ndarray:
+    """Per theme: mean matched cosine of its term vector in NMFs refitted on resamples.
+
+    The in-memory model's procedure (:meth:`analysis.themes.ThemeModel._scan`): ``n_runs - 1``
+    bootstrap resamples of at most 3,000 segments, refitted with other seeds, matched to the
+    themes by the Hungarian method on term vectors.
     """
+    import warnings
+
     from sklearn.decomposition import NMF
-    from sklearn.preprocessing import normalize
+    from sklearn.exceptions import ConvergenceWarning
 
-    n = X_sample.shape[0]
-    if n < 2 * n_themes:
-        return np.full(n_themes, np.nan)
-    rng = np.random.default_rng(random_state + 1)
-    ref = normalize(H)
-    scores = np.zeros(n_themes)
-    for run in range(n_runs):
-        rows = np.sort(rng.choice(n, size=min(n // 2, max_rows), replace=False))
-        model = NMF(n_components=n_themes, init="nndsvda", random_state=random_state + 1 + run,
-                    max_iter=300)
-        model.fit(X_sample[rows])
-        sim = ref @ normalize(model.components_).T
-        scores += sim.max(axis=1)
-    return scores / n_runs
+    from .themes import _term_vectors, match_themes
+
+    n = Xs.shape[0]
+    rng = np.random.RandomState(random_state)
+    m = min(n, 3000)
+    sims = []
+    for r in range(1, max(n_runs, 1)):
+        idx = np.sort(rng.choice(n, size=m, replace=True))
+        est = NMF(n_themes, init="nndsvda", random_state=random_state + r, max_iter=max_iter, tol=1e-3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            Wr = est.fit_transform(Xs[idx])
+        a, _, sim = match_themes(C, _term_vectors(Wr, X[idx]))
+        per = np.zeros(n_themes)
+        per[a] = sim
+        sims.append(per)
+    return np.mean(sims, axis=0) if sims else np.full(n_themes, np.nan)
 
 
-def _label(terms: list[str], surface: dict[str, str], n: int = 3) -> str:
-    return " · ".join(surface.get(t, t) for t in terms[:n])
+def _response_windows(chunks: Iterator[tuple[sp.csr_matrix, np.ndarray]]) -> Iterator[tuple[sp.csr_matrix, np.ndarray]]:
+    """Re-cut (rows, response ids) chunks so that no response is split between two chunks.
+
+    Assumes the segments of a response are contiguous (as ingest writes them).
+    """
+    carry: tuple[sp.csr_matrix, np.ndarray] | None = None
+    for M, rid in chunks:
+        if carry is not None:
+            M, rid = sp.vstack([carry[0], M]).tocsr(), np.concatenate([carry[1], rid])
+        if len(rid) == 0:
+            carry = None
+            continue
+        last = np.flatnonzero(rid != rid[-1])
+        cut = last[-1] + 1 if len(last) else 0
+        carry = (M[cut:], rid[cut:])
+        if cut:
+            yield M[:cut], rid[:cut]
+    if carry is not None and len(carry[1]):
+        yield carry
 
 
 # --------------------------------------------------------------------------- main
@@ -220,38 +244,49 @@ def fit_themes_out_of_core(
     segments_path: str | Path,
     out_dir: str | Path,
     *,
-    n_themes: int = 10,
+    n_themes: int | str = 10,
     language: str = "da",
     random_state: int = 0,
     batch_size: int = 50_000,
     sample_size: int = 100_000,
     n_epochs: int = 1,
     minibatch_size: int = 4_096,
-    min_weight: float = 0.1,
+    threshold: float = 0.2,
+    min_terms: int = 2,
+    smoothing: float = 1.0,
+    smoothing_terms: int | None = 40,
+    n_runs: int = 5,
+    max_iter: int = 400,
     n_top_terms: int = 10,
+    extra_stop_words: tuple[str, ...] = (),
     tmp_dir: str | Path | None = None,
     n_jobs: int = 1,
 ) -> dict[str, Path]:
-    """Fit ``n_themes`` themes on a segments table chunk by chunk and write the theme tables.
+    """Fit themes on a segments table chunk by chunk and write the theme tables.
+
+    The features, smoothing, labels, coherence and stability are those of
+    :class:`analysis.themes.ThemeModel` (NMF backend); only the fitting is streamed.
 
     Parameters
     ----------
-    segments_path : the contract's ``segments.parquet`` (needs segment_id, response_id, text)
-    out_dir : folder for ``themes``, ``segment_themes`` and ``response_themes`` (parquet;
-        CSV as well for ``themes`` and ``response_themes``)
-    n_themes : number of themes
+    segments_path : the contract's ``segments.parquet`` (needs segment_id, response_id, text);
+        segments of one response are expected to be contiguous, as ingest writes them
+    out_dir : folder for ``themes``, ``segment_themes`` (parquet) and ``response_themes``
+        (``themes`` and ``response_themes`` also as CSV)
+    n_themes : number of themes, or "auto": chosen by :class:`ThemeModel` on a sample of at
+        most 20,000 segments
     language : "da", "en" or "de"
     random_state : seed of every random step (sample, initialisation, mini-batches)
-    batch_size : segments per chunk read, tokenised and transformed at once; peak memory
-        grows with it, not with the corpus
-    sample_size : segments used to learn the vocabulary and initialise the components
-    n_epochs : passes of ``MiniBatchNMF.partial_fit`` over all chunks
+    batch_size : segments read, tokenised and transformed at once; peak memory grows with
+        it and with ``sample_size``, not with the corpus
+    sample_size : segments used to learn the vocabulary, term similarities and the
+        starting components
+    n_epochs : passes of ``MiniBatchNMF.partial_fit`` over all chunks (0: keep the sample fit)
     minibatch_size : rows per ``partial_fit`` step
-    min_weight : a segment's theme weights are normalised to sum to 1; themes below this
-        share of the segment are not listed in ``segment_themes``
-    n_top_terms : terms per theme in ``top_terms``
+    threshold, min_terms, smoothing, smoothing_terms, n_runs, max_iter, n_top_terms,
+    extra_stop_words : as in :class:`ThemeModel`
     tmp_dir : where the cached count matrices go (deleted at the end); default: system temp
-    n_jobs : processes that tokenise each chunk (results do not depend on it)
+    n_jobs : processes that tokenise each chunk (the tables do not depend on it)
 
     Returns
     -------
@@ -260,30 +295,53 @@ def fit_themes_out_of_core(
     Examples
     --------
     >>> paths = fit_themes_out_of_core("big/segments.parquet", "big", n_themes=8)  # doctest: +SKIP
-    >>> pd.read_parquet(paths["response_themes"]).groupby("response_id")["share"].sum().round(6).unique()  # doctest: +SKIP
+    >>> pd.read_parquet(paths["response_themes"]).groupby("response_id")["share"].sum().round(3).unique()  # doctest: +SKIP
     array([1.])
     """
+    import warnings
+
     import pyarrow as pa
     import pyarrow.parquet as pq
     from sklearn.decomposition import NMF, MiniBatchNMF
+    from sklearn.exceptions import ConvergenceWarning
 
-    from .text import TermFeatures, check_language
+    from .tables import write_table
+    from .text import TermFeatures, check_language, normalize_terms, stop_words
+    from .themes import (PLACEHOLDER_WORDS, THEME_COLUMNS, ThemeModel, _distinctive, _row_normalize,
+                         _term_vectors, label_from_terms, npmi_coherence, smooth_terms, term_similarity)
 
     check_language(language)
-    if int(n_themes) < 1:
-        raise ValueError(f"n_themes must be a positive integer, not {n_themes!r}")
-    n_themes = int(n_themes)
+    if n_themes != "auto" and not (isinstance(n_themes, (int, np.integer)) and n_themes >= 1):
+        raise ValueError(f"n_themes must be 'auto' or a positive integer, not {n_themes!r}")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     n_rows = _parquet(segments_path).metadata.num_rows
     if n_rows == 0:
         raise ValueError(f"{segments_path}: the segments table is empty; nothing to fit.")
+    out.mkdir(parents=True, exist_ok=True)
+    extra = tuple(extra_stop_words) + PLACEHOLDER_WORDS + tuple(_hearing_words(Path(segments_path)))
 
-    # 1-2. sample → vocabulary (the in-memory path's features)
+    # 1-2. sample → vocabulary, term similarity (the in-memory model's features)
     sample_rows, sample_texts = sample_segments(segments_path, sample_size, random_state, batch_size)
-    features = TermFeatures(language=language)
-    features.fit(sample_texts)
-    del sample_texts
+    features = TermFeatures(language, extra_stop_words=extra)
+    stop = stop_words(language, extra=extra)
+    kept_sample = np.array([sum(1 for w in row if w is not None) >= min_terms
+                            for row in normalize_terms(sample_texts, language, stop=stop)], dtype=bool)
+    texts_kept = [t for t, k in zip(sample_texts, kept_sample) if k]
+    if len(texts_kept) < 2:
+        raise ValueError(f"{segments_path}: fewer than 2 sampled segments have {min_terms} content "
+                         f"words; check the language ({language!r}) or the segmentation.")
+    features.fit(texts_kept)
+    if n_themes == "auto":
+        rng = np.random.default_rng(random_state)
+        sub = [texts_kept[i] for i in np.sort(rng.choice(len(texts_kept), min(20_000, len(texts_kept)),
+                                                         replace=False))]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            n_themes = ThemeModel("auto", language=language, random_state=random_state,
+                                  extra_stop_words=tuple(extra_stop_words) + tuple(_hearing_words(Path(segments_path))),
+                                  min_terms=min_terms, n_runs=n_runs).fit(sub).n_themes_
+    n_themes = int(n_themes)
+    del sample_texts, texts_kept
     vocabulary = features.vocabulary_
     terms = np.asarray(features.get_feature_names_out(), dtype=object)
     n_features = len(terms)
@@ -294,113 +352,169 @@ def fit_themes_out_of_core(
     work = Path(tempfile.mkdtemp(prefix="outofcore-", dir=tmp_dir))
     counter = _Counter(features, vocabulary, n_jobs)
     try:
-        # 3. counts per chunk (cached) + document frequencies + the sample's counts
+        # 3. counts per chunk (cached on disk) + document frequencies of kept segments
         df = np.zeros(n_features, dtype=np.int64)
-        chunk_files: list[Path] = []
+        n_kept = 0
+        chunk_files: list[tuple[Path, Path]] = []
         sample_parts: list[sp.csr_matrix] = []
         start = 0
         for i, chunk in enumerate(iter_segment_batches(segments_path, batch_size)):
-            counts = counter(chunk["text"].tolist())
+            counts, n_words = counter(chunk["text"].tolist())
+            kept = n_words >= min_terms
+            counts = sp.diags(kept.astype(np.int32), dtype=np.int32) @ counts  # skipped segments: no terms
+            counts = counts.tocsr()
+            counts.eliminate_zeros()
             df += np.bincount(counts.indices, minlength=n_features)
+            n_kept += int(kept.sum())
             lo, hi = np.searchsorted(sample_rows, [start, start + len(chunk)])
-            if hi > lo:
-                sample_parts.append(counts[sample_rows[lo:hi] - start])
-            path = work / f"counts-{i:05d}.npz"
-            sp.save_npz(path, counts, compressed=False)
-            chunk_files.append(path)
+            local = sample_rows[lo:hi] - start
+            local = local[kept[local]]
+            if len(local):
+                sample_parts.append(counts[local])
+            cpath, kpath = work / f"counts-{i:05d}.npz", work / f"kept-{i:05d}.npy"
+            sp.save_npz(cpath, counts, compressed=False)
+            np.save(kpath, kept)
+            chunk_files.append((cpath, kpath))
             start += len(chunk)
         counter.close()
-        idf = np.log((1.0 + n_rows) / (1.0 + df)) + 1.0
-        sample_counts = sp.vstack(sample_parts).tocsr()
-        X_sample = _tfidf(sample_counts, idf)
+        idf = np.log((1.0 + n_kept) / (1.0 + df)) + 1.0
 
-        # 4. initialise on the sample, refine with mini-batches over every chunk
-        init = NMF(n_components=n_themes, init="nndsvda", random_state=random_state, max_iter=400)
-        init.fit(X_sample)
+        def features_of(path: Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+            X = _tfidf(sp.load_npz(path).tocsr(), idf)
+            return X, smooth_terms(X, S, smoothing, smoothing_terms)
+
+        X_sample = _tfidf(sp.vstack(sample_parts).tocsr(), idf)
+        S = term_similarity(X_sample, max_neighbors=200 if n_features > 5000 else None)
+        Xs_sample = smooth_terms(X_sample, S, smoothing, smoothing_terms)
+
+        # 4. start from NMF on the sample, refine with mini-batches over every chunk
+        init = NMF(n_themes, init="nndsvda", random_state=random_state, max_iter=max_iter)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            init.fit(Xs_sample)
         model = MiniBatchNMF(n_components=n_themes, init="custom", batch_size=minibatch_size,
                              random_state=random_state, max_iter=1)
         rng = np.random.default_rng(random_state)
         first = True
         for _ in range(max(0, int(n_epochs))):
-            for path in chunk_files:
-                X = _tfidf(sp.load_npz(path).tocsr(), idf)
-                order = rng.permutation(X.shape[0])
-                for b in range(0, X.shape[0], minibatch_size):
-                    rows = np.sort(order[b:b + minibatch_size])
-                    part = X[rows]
-                    if part.nnz == 0:
-                        continue
+            for cpath, _ in chunk_files:
+                _, Xs = features_of(cpath)
+                live = np.flatnonzero(np.diff(Xs.indptr) > 0)
+                order = live[rng.permutation(len(live))]
+                for b in range(0, len(order), minibatch_size):
+                    part = Xs[np.sort(order[b:b + minibatch_size])]
                     if first:
                         model.partial_fit(part, W=init.transform(part), H=init.components_.copy())
                         first = False
                     else:
                         model.partial_fit(part)
-        if first:  # n_epochs == 0 (or no rows with terms): use the sample fit as it is
+        if first:  # n_epochs == 0 or nothing to fit: keep the sample fit
             model = init
-        components = model.components_
 
-        # 5. transform: segment_themes in row groups, response sums in memory (k per response)
-        seg_path = out / "segment_themes.parquet"
+        # 5. transform: provisional segment_themes, response sums, theme term vectors
+        tmp_seg = work / "segment_themes.parquet"
         schema = pa.schema([("segment_id", pa.string()), ("theme_id", pa.int64()), ("weight", pa.float64())])
         size = np.zeros(n_themes, dtype=np.int64)
         mass = np.zeros(n_themes)
+        C_sum = np.zeros((n_themes, n_features))
         response_parts: list[pd.DataFrame] = []
-        with pq.ParquetWriter(seg_path, schema) as writer:
+        response_ids: list[np.ndarray] = []
+        with pq.ParquetWriter(tmp_seg, schema) as writer:
             ids = iter_segment_batches(segments_path, batch_size, columns=("segment_id", "response_id"))
-            for path, chunk in zip(chunk_files, ids):
-                X = _tfidf(sp.load_npz(path).tocsr(), idf)
-                W = model.transform(X)
-                total = W.sum(axis=1, keepdims=True)
-                has = total[:, 0] > 0
-                share = np.divide(W, total, out=np.zeros_like(W), where=total > 0)
-                keep = share >= min_weight
-                keep[~has] = False
-                rows, cols = np.nonzero(keep)
+            for (cpath, _), chunk in zip(chunk_files, ids):
+                X, Xs = features_of(cpath)
+                W = _row_normalize(model.transform(Xs))
+                has = W.sum(axis=1) > 0
+                dom = W.argmax(axis=1)
+                keep = has[:, None] & ((W >= threshold) | (np.arange(n_themes) == dom[:, None]))
+                r, c = np.nonzero(keep)
+                w = W[r, c].round(6)
+                pos = w > 0
                 writer.write_table(pa.table({
-                    "segment_id": pa.array(chunk["segment_id"].to_numpy()[rows].astype(str), pa.string()),
-                    "theme_id": pa.array(cols.astype(np.int64)),
-                    "weight": pa.array(share[rows, cols].round(6)),
+                    "segment_id": pa.array(chunk["segment_id"].astype(str).to_numpy()[r[pos]], pa.string()),
+                    "theme_id": pa.array(c[pos].astype(np.int64)),
+                    "weight": pa.array(w[pos]),
                 }, schema=schema))
-                size += np.bincount(share[has].argmax(axis=1), minlength=n_themes)
-                mass += share[has].sum(axis=0)
-                frame = pd.DataFrame(share[has], columns=range(n_themes))
-                frame["response_id"] = chunk["response_id"].to_numpy()[has]
-                response_parts.append(frame.groupby("response_id", sort=False).sum())
+                size += np.bincount(dom[has], minlength=n_themes)
+                mass += W[has].sum(axis=0)
+                C_sum += np.asarray((X.T @ W).T)
+                rid = chunk["response_id"].astype(str).to_numpy()
+                frame = pd.DataFrame(W[has], columns=range(n_themes))
+                frame["response_id"] = rid[has]
+                response_parts.append(frame.groupby("response_id", sort=False).agg(["sum"]).droplevel(1, axis=1)
+                                      .assign(_n=frame.groupby("response_id", sort=False).size()))
+                response_ids.append(rid)
+
+        # themes in the in-memory order: by size, then total weight, then index
+        order = np.lexsort((np.arange(n_themes), -mass, -size))
+        new_id = np.empty(n_themes, dtype=np.int64)
+        new_id[order] = np.arange(1, n_themes + 1)
+        C = np.divide(C_sum, mass[:, None], out=np.zeros_like(C_sum), where=mass[:, None] > 0)[order]
+        top = _distinctive(C, n_top_terms)
+        surface = features.surface_
+        top_terms = [[surface.get(terms[i], terms[i]) for i in row] for row in top]
+        labels = [label_from_terms(t) or f"theme {tid}" for t, tid in zip(top_terms, range(1, n_themes + 1))]
+
+        # coherence: NPMI of each theme's top terms over responses (one more pass over the
+        # cached counts, no tokenising), restricted to the top terms' columns
+        cols = sorted({i for row in top for i in row})
+        col_pos = {c: j for j, c in enumerate(cols)}
+
+        def binary_chunks():
+            for (cpath, _), rid in zip(chunk_files, response_ids):
+                yield sp.load_npz(cpath).tocsr()[:, cols], rid
+
+        blocks = []
+        for M, rid in _response_windows(binary_chunks()):
+            codes, _ = pd.factorize(rid)
+            G = sp.csr_matrix((np.ones(len(rid)), (codes, np.arange(len(rid)))))
+            B = (G @ (M > 0).astype(np.float64)).tocsr()
+            B.data[:] = 1.0
+            blocks.append(B)
+        binary = sp.vstack(blocks).tocsr() if blocks else sp.csr_matrix((0, len(cols)))
+        coherence = npmi_coherence(binary, [[col_pos[i] for i in row] for row in top],
+                                   [str(terms[c]) for c in cols])
+        stability = _stability(Xs_sample, X_sample, _term_vectors(init.transform(Xs_sample), X_sample),
+                               n_themes, random_state, n_runs, max_iter)
+        # stability is per NMF component of the sample fit; the refined components keep their index
+        n_assigned = int(size.sum())
+        themes = pd.DataFrame({
+            "theme_id": np.arange(1, n_themes + 1),
+            "label": labels,
+            "top_terms": [", ".join(t) for t in top_terms],
+            "size": size[order],
+            "share": (size[order] / max(n_assigned, 1)).round(6),
+            "coherence": np.round(coherence, 6),
+            "stability": np.round(stability[order], 6),
+            "seed": [""] * n_themes,
+        })[THEME_COLUMNS]
+
+        # response shares: mean weight over the response's assigned segments
         if response_parts:
             sums = pd.concat(response_parts).groupby(level=0, sort=True).sum()
+            resp = sums[list(range(n_themes))].div(sums["_n"], axis=0)
         else:
-            sums = pd.DataFrame(columns=range(n_themes))
-        resp = sums.div(sums.sum(axis=1), axis=0)
-        response_themes = (resp.reset_index(names="response_id")
-                           .melt(id_vars="response_id", var_name="theme_id", value_name="share"))
-        response_themes = response_themes[response_themes["share"] > 0]
-        response_themes = response_themes.astype({"response_id": "string", "theme_id": "int64",
-                                                  "share": "float64"})
-        response_themes = response_themes.sort_values(["response_id", "theme_id"], ignore_index=True)
+            resp = pd.DataFrame(columns=list(range(n_themes)))
+        resp.columns = new_id
+        resp = resp[sorted(resp.columns)]
+        response_themes = resp.stack().rename("share").reset_index()
+        response_themes.columns = ["response_id", "theme_id", "share"]
+        response_themes = response_themes[response_themes["share"] > 0].copy()
+        response_themes["share"] = response_themes["share"].round(6)
+        response_themes["theme_id"] = response_themes["theme_id"].astype(int)
+        response_themes["response_id"] = response_themes["response_id"].astype(str)
+        response_themes = response_themes.reset_index(drop=True)
 
-        # themes table
-        binary = sample_counts.copy()
-        binary.data[:] = 1
-        stability = _stability(X_sample, components, n_themes, random_state)
-        rows = []
-        for t in range(n_themes):
-            top = np.argsort(-components[t], kind="stable")[:n_top_terms]
-            top_terms = [str(terms[j]) for j in top]
-            rows.append({
-                "theme_id": t,
-                "label": _label(top_terms, getattr(features, "surface_", {})),
-                "top_terms": ", ".join(top_terms),
-                "size": int(size[t]),
-                "share": float(mass[t] / mass.sum()) if mass.sum() > 0 else 0.0,
-                "coherence": round(_npmi_coherence(binary, top), 6),
-                "stability": round(float(stability[t]), 6),
-            })
-        themes = pd.DataFrame(rows, columns=THEME_COLUMNS)
+        # final segment_themes: provisional ids → ids ordered like the in-memory path
+        seg_path = out / "segment_themes.parquet"
+        with pq.ParquetWriter(seg_path, schema) as writer:
+            for batch in pq.ParquetFile(tmp_seg).iter_batches(batch_size=max(batch_size, 1)):
+                t = batch.to_pandas()
+                t["theme_id"] = new_id[t["theme_id"].to_numpy()]
+                writer.write_table(pa.Table.from_pandas(t, schema=schema, preserve_index=False))
     finally:
         counter.close()
         shutil.rmtree(work, ignore_errors=True)
-
-    from .tables import write_table
 
     return {
         "themes": write_table(themes, out, "themes"),
