@@ -103,8 +103,8 @@ def shorten(text: Any, width: int = 40, max_lines: int = 2) -> str:
     if len(lines) <= max_lines:
         return "\n".join(lines)
     kept = lines[:max_lines]
-    last = kept[-1]
-    kept[-1] = (last[: max(width - 1, 1)].rstrip() + "…") if len(last) >= width else last.rstrip() + "…"
+    last = kept[-1][: max(width - 1, 1)] if len(kept[-1]) >= width else kept[-1]
+    kept[-1] = last.rstrip(" ·,;:-–/|&") + "…"  # no dangling separator before the ellipsis
     return "\n".join(kept)
 
 
@@ -116,6 +116,14 @@ def natural_key(value: Any) -> tuple:
     """
     parts = re.split(r"(\d+)", str(value))
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p != "")
+
+
+def _pretty(value: Any) -> str:
+    """Respondent types read as words ("local_council" → "local council")."""
+    text = str(value)
+    for kind in ("local_council",):
+        text = text.replace(kind, kind.replace("_", " "))
+    return text
 
 
 def _is_empty(table: pd.DataFrame | None) -> bool:
@@ -199,6 +207,16 @@ def _heatmap(ax: Axes, matrix: pd.DataFrame, *, row_names: Sequence[str], col_na
     if len(col_names) > 3 or max((len(c) for c in col_names), default=0) > 12:
         plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
     ax.tick_params(length=0)
+    # many rows on a small given Axes: shrink row labels (and cell notes) so they never
+    # overlap; about three quarters of the Axes' slot is left after labels and title
+    slot_pt = ax.get_position().height * ax.figure.get_figheight() * 72 * 0.75
+    per_row = slot_pt / max(len(row_names), 1)
+    lines = max((str(r).count("\n") + 1 for r in row_names), default=1)
+    size = mpl.rcParams["ytick.labelsize"]
+    size = size if isinstance(size, (int, float)) else mpl.font_manager.FontProperties(
+        size=size).get_size_in_points()
+    if per_row < 1.3 * size * lines:
+        ax.tick_params(axis="y", labelsize=max(4.0, per_row / (1.3 * lines)))
     for spine in ax.spines.values():
         spine.set_visible(False)
     if annotate is None:
@@ -269,13 +287,16 @@ def theme_sizes(themes: pd.DataFrame, ax: Axes | None = None, *, label: str = "l
 
 def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "theme_id",
                   group: str = "respondent_type", value: str = "share",
-                  labels: Any = None, aggfunc: str = "mean", annotate: bool | None = None,
-                  label_width: int = 28, title: str = "Themes by respondent", **style: Any) -> Axes:
+                  labels: Any = None, aggfunc: str = "mean", fill_value: float | None = 0.0,
+                  annotate: bool | None = None, label_width: int = 34,
+                  title: str = "Themes by respondent", **style: Any) -> Axes:
     """Heatmap of theme share per respondent (rows) and theme (columns).
 
     ``table`` is long: one row per (group, theme) — e.g. ``response_themes`` joined with
-    ``responses`` — and repeated pairs are combined with ``aggfunc`` (default mean).
-    ``labels`` maps theme ids to labels (dict, Series or the ``themes`` table).
+    ``responses`` — and repeated pairs are combined with ``aggfunc`` (default mean). A
+    missing pair counts as ``fill_value`` (0: the themes stage leaves out zero shares;
+    None draws it grey). ``labels`` maps theme ids to labels (dict, Series or the
+    ``themes`` table).
 
     >>> t = pd.DataFrame({"respondent_type": ["citizen", "citizen"], "theme_id": [0, 1],
     ...                   "share": [0.7, 0.3]})
@@ -284,12 +305,19 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     if _is_empty(table):
         return _no_data(ax, title)
     _require(table, [theme, group, value], "theme_heatmap")
-    matrix = table.pivot_table(index=group, columns=theme, values=value, aggfunc=aggfunc,
-                               observed=True, sort=True)
+    data = table
+    if fill_value is not None:  # complete the grid: every group × every theme
+        data = table[[group, theme, value]]
+        grid = pd.MultiIndex.from_product([data[group].dropna().unique(),
+                                           data[theme].dropna().unique()], names=[group, theme])
+        data = (data.groupby([group, theme], observed=True)[value].agg(aggfunc)
+                .reindex(grid, fill_value=fill_value).reset_index())
+    matrix = data.pivot_table(index=group, columns=theme, values=value, aggfunc=aggfunc,
+                              observed=True, sort=True)
     matrix = matrix.loc[sorted(matrix.index, key=natural_key)]
     names = _label_map(labels, theme)
     cols = [shorten(_name(c, names), label_width, 1) for c in matrix.columns]
-    rows = [shorten(r, 30, 1) for r in matrix.index]
+    rows = [shorten(_pretty(r), 30, 1) for r in matrix.index]
     if ax is None:
         w, h = _heatmap_size(rows, cols, title)
         ax = _new_axes(None, h, w)
@@ -412,7 +440,7 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
         xs_a, lo_a, hi_a = np.array(xs), np.array(lo), np.array(hi)
         err = np.vstack([np.clip(xs_a - lo_a, 0, None), np.clip(hi_a - xs_a, 0, None)])
         kw = {"fmt": _MARKERS[gi % len(_MARKERS)], "color": _colour(gi), "elinewidth": 1.4,
-              "markersize": 6, "label": shorten(str(g).replace("_", " "), 30, 1)}
+              "markersize": 6, "label": shorten(_pretty(g), 30, 1)}
         kw.update(style)
         ax.errorbar(xs_a, ys, xerr=err, **kw)
     ax.set_yticks(range(len(items)), labels=[shorten(_name(i, names), label_width, 2) for i in items])
@@ -578,7 +606,7 @@ def goal_coverage(table: pd.DataFrame, ax: Axes | None = None, *, goal: str = "g
 
 def segment_map(table: pd.DataFrame, ax: Axes | None = None, *, x: str = "x", y: str = "y",
                 theme: str = "theme_id", labels: Any = None, max_legend: int = 16,
-                label_width: int = 28, title: str = "Map of segments by theme",
+                label_width: int = 30, title: str = "Map of segments by theme",
                 **style: Any) -> Axes:
     """Scatter of segments on a 2-D map (``segment_map`` table), coloured by theme.
 
@@ -595,7 +623,9 @@ def segment_map(table: pd.DataFrame, ax: Axes | None = None, *, x: str = "x", y:
     names = _label_map(labels, theme)
     themes_ = sorted(table[theme].dropna().unique(), key=lambda v: (str(type(v)), v))
     n_legend = min(len(themes_), max_legend)
-    ax = _new_axes(ax, 5.0 + 0.12 * max(0, n_legend - 8))
+    legend_lines = sum(shorten(_name(t, names), label_width, 2).count("\n") + 1
+                       for t in themes_[:max_legend])
+    ax = _new_axes(ax, max(5.0, 1.2 + 0.19 * legend_lines + 0.06 * n_legend))
     n = len(table)
     size = float(np.clip(300 / np.sqrt(max(n, 1)), 8, 60))
     for i, t in enumerate(themes_):
@@ -603,11 +633,12 @@ def segment_map(table: pd.DataFrame, ax: Axes | None = None, *, x: str = "x", y:
         kw = {"s": size, "color": _colour(i), "marker": _MARKERS[(i // len(PALETTE)) % len(_MARKERS)],
               "alpha": 0.8 if n > 200 else 0.9, "linewidths": 0.3, "edgecolors": "white"}
         kw.update(style)
-        ax.scatter(sub[x], sub[y], label=shorten(_name(t, names), label_width, 1) if i < max_legend
+        ax.scatter(sub[x], sub[y], label=shorten(_name(t, names), label_width, 2) if i < max_legend
                    else None, **kw)
     unassigned = table[table[theme].isna()]
     if len(unassigned):
         ax.scatter(unassigned[x], unassigned[y], s=size, color="#BBBBBB", label="no theme")
+    ax.margins(0.06)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("map dimension 1")
@@ -622,12 +653,13 @@ def segment_map(table: pd.DataFrame, ax: Axes | None = None, *, x: str = "x", y:
 
 def k_diagnostics(table: pd.DataFrame, ax: Axes | None = None, *, k: str = "k",
                   stability: str = "stability", coherence: str | None = "coherence",
-                  chosen: int | None = None, chosen_col: str = "chosen",
+                  spread: str | None = "stability_sd", chosen: int | None = None, chosen_col: str = "chosen",
                   title: str = "Choosing the number of themes", **style: Any) -> Axes:
     """Stability (left axis) and coherence (right axis) against k, the chosen k marked.
 
-    ``chosen`` overrides the table's boolean ``chosen`` column. The coherence axis is a
-    twin of the returned Axes (``ax.right_ax``).
+    ``chosen`` overrides the table's boolean ``chosen`` column; a ``spread`` column (e.g.
+    ``stability_sd``) is drawn as a band around stability. The coherence axis is a twin
+    of the returned Axes (``ax.right_ax``).
 
     >>> t = pd.DataFrame({"k": [2, 3, 4], "stability": [0.9, 0.8, 0.6],
     ...                   "coherence": [0.3, 0.35, 0.2], "chosen": [False, True, False]})
@@ -641,7 +673,12 @@ def k_diagnostics(table: pd.DataFrame, ax: Axes | None = None, *, k: str = "k",
     ax = _new_axes(ax, 4.0)
     kw = {"marker": "o", "color": PALETTE[0]}
     kw.update(style)
-    lines = ax.plot(ks, data[stability].to_numpy(dtype=float), label=stability, **kw)
+    stab = data[stability].to_numpy(dtype=float)
+    lines = ax.plot(ks, stab, label=stability, **kw)
+    if spread is not None and spread in data.columns and data[spread].notna().any():
+        sd = data[spread].to_numpy(dtype=float)
+        ax.fill_between(ks, stab - sd, stab + sd, color=kw["color"], alpha=0.15, linewidth=0,
+                        label=f"± {spread}")
     ax.set_xlabel("number of themes k")
     ax.set_ylabel(stability, color=PALETTE[0])
     ax.tick_params(axis="y", colors=PALETTE[0])
