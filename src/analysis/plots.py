@@ -448,7 +448,7 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
     for k in range(1, len(items)):
         ax.axhline(k - 0.5, color="#EEEEEE", linewidth=0.8, zorder=0)
     if table[value].max() <= 1 and table[value].min() >= 0:
-        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(xlabel)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
@@ -520,7 +520,7 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
         ax.text(right * 1.01, i, f"n={int(t)}", va="center", ha="left", fontsize=8, color="#333333")
     ax.set_xlim(0, right * 1.13 if right > 0 else 1)
     if normalize:
-        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_xlabel("share of segments")
     else:
         ax.set_xlabel("segments")
@@ -595,8 +595,9 @@ def goal_coverage(table: pd.DataFrame, ax: Axes | None = None, *, goal: str = "g
     ax.set_yticks(np.arange(len(rows)), labels=rows)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, top * 1.3)
-    if top <= 1:
-        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
+    if top <= 1:  # shares: ticks stop at 100 %, the room beyond is for the notes
+        ax.set_xticks([t for t in np.linspace(0, 1, 11) if t <= top * 1.3 + 1e-9][:: 2 if top > 0.5 else 1])
+        ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_xlabel(xlabel)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
