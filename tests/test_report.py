@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import matplotlib
 
@@ -190,13 +191,23 @@ def contract_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
     }
 
 
+BUILT_NOTEBOOKS = ("01-corpus.ipynb", "04-report-figures.ipynb")  # test_notebooks runs all
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
     study = load_study(STUDY, processed_root=root / "processed", report_root=root / "reports")
     for name, table in contract_tables().items():
         write_table(table, study.processed_dir, name)
-    html = report.build_report(study, progress=False)
+    notebooks = root / "notebooks"
+    notebooks.mkdir()
+    for name in BUILT_NOTEBOOKS:
+        shutil.copy(report.NOTEBOOKS_DIR / name, notebooks / name)
+    # a stale figure from an earlier run must be gone afterwards
+    study.figures_dir.mkdir(parents=True)
+    (study.figures_dir / "old-figure.png").write_bytes(b"stale")
+    html = report.build_report(study, progress=False, notebooks_dir=notebooks)
     return study, html
 
 
@@ -205,8 +216,8 @@ def test_build_report_writes_notebooks_html_and_figures(built):
     study, html = built
     assert html == study.report_dir / "report.html" and html.is_file()
     names = sorted(p.name for p in (study.report_dir / "notebooks").glob("*.ipynb"))
-    sources = sorted(p.name for p in report.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
-    assert names == sources
+    assert names == sorted(BUILT_NOTEBOOKS)
+    assert not (study.figures_dir / "old-figure.png").exists()
     for nb in names:
         assert (study.report_dir / "notebooks" / nb).with_suffix(".html").is_file()
     expected = {f.name for f in report.report_figures(contract_tables(), study)}
@@ -214,9 +225,14 @@ def test_build_report_writes_notebooks_html_and_figures(built):
         for ext in (".png", ".svg", ".json"):
             assert (study.figures_dir / f"{name}{ext}").is_file(), f"{name}{ext}"
     text = html.read_text(encoding="utf-8")
-    assert text.count("data:image/png") >= len(expected) - 1  # every figure is in the page
-    assert study.title in text
+    assert study.title in text and "01 · The corpus" in text
     assert "Traceback" not in text
+    assert "load_tables" not in text  # code cells are hidden in the combined report
+    corpus = (study.report_dir / "notebooks" / "01-corpus.html").read_text(encoding="utf-8")
+    assert "load_tables" in corpus  # and shown in the per-notebook page
+    figures = (study.report_dir / "notebooks" / "04-report-figures.html").read_text(
+        encoding="utf-8")
+    assert figures.count("data:image/png") >= len(expected)  # every figure shown
 
 
 @pytest.mark.slow
