@@ -93,6 +93,18 @@ else:
     display(quotes)
 
 # %% [markdown]
+# ## How the themes relate, and what was left out
+#
+# The tree joins the most similar themes first (`distance` = how different the two merged
+# branches are); two themes joined at a small distance may be one theme to a reader. The
+# second table counts segments the model could not use (too few content words), by reason.
+
+# %%
+display(tables.get("theme_tree", pd.DataFrame()))
+skipped = tables.get("theme_skipped", pd.DataFrame())
+display(skipped.groupby("reason").size().rename("segments").to_frame() if len(skipped) else skipped)
+
+# %% [markdown]
 # ## Map of segments
 #
 # How to read: each dot is a segment placed so that segments with similar words are close;
