@@ -112,7 +112,7 @@ def _figures_dir(study_or_dir: StudyConfig | str | os.PathLike) -> Path:
 
 def save_figure(fig: mpl.figure.Figure, name: str, study_or_dir: StudyConfig | str | os.PathLike,
                 *, inputs: Mapping[str, pd.DataFrame | str | os.PathLike],
-                config: Mapping[str, Any] | None = None, seed: int | None = None,
+                config: Mapping[str, Any], seed: int | None,
                 source_table: str | None = None, dpi: int = FIGURE_DPI) -> list[Path]:
     """Write ``<report_dir>/figures/<name>.png``, ``.svg`` and a provenance ``<name>.json``.
 
@@ -127,8 +127,8 @@ def save_figure(fig: mpl.figure.Figure, name: str, study_or_dir: StudyConfig | s
     study_or_dir : a :class:`StudyConfig` (figures go to ``study.figures_dir``) or a
         report folder (figures go to ``<folder>/figures``).
     inputs : the data drawn, ``{table name: DataFrame or path}``; each is hashed.
-    config : settings that shaped the figure (e.g. the study YAML as a dict).
-    seed : the random state behind the data.
+    config : settings that shaped the figure (e.g. the study YAML as a dict, ``study.raw``).
+    seed : the random state behind the data (``study.random_state``).
     source_table : the table the figure draws; defaults to the first key of ``inputs``.
 
     Returns
