@@ -89,9 +89,9 @@ ax = by_name["priorities-by-respondent-type-salience"].draw()
 # %% [markdown]
 # ## Priorities × policy goals
 #
-# Two methods, side by side: `codebook` (1 where the codebook maps the priority to the
-# goal) and `similarity` (mean text similarity of the priority's segments to the goal's
-# text). How to read: rows are priorities, columns goals; brighter = stronger link. Where
+# Two methods, side by side: `codebook` (the segments that raise the priority, in the
+# column of each goal the codebook says it serves) and `similarity` (mean text similarity
+# of the priority's segments to the goal's text). How to read: rows are priorities, columns goals; brighter = stronger link. Where
 # the two methods agree, the link is more credible; the agreement table quantifies it.
 
 # %%
@@ -117,4 +117,6 @@ display(coverage.table)
 ax = coverage.draw()
 
 # %%
-display(tables.get("alignment_gaps", pd.DataFrame()))
+gaps = by_name["priority-gaps"]
+display(gaps.table)
+ax = gaps.draw()

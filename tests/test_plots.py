@@ -327,3 +327,16 @@ def test_use_style_restores_settings():
         assert matplotlib.rcParams["svg.hashsalt"] == "analysis-figures"
         assert "DejaVu Sans" in matplotlib.rcParams["font.sans-serif"]
     assert matplotlib.rcParams["svg.hashsalt"] is None
+
+
+def test_priority_gaps_marks_raised_and_unraised_priorities():
+    table = pd.DataFrame({
+        "priority_id": ["funding", "coordination"], "value": [0.0, 0.6], "ci_low": [0.0, 0.4],
+        "ci_high": [0.0, 0.8], "reason": ["delivery only", "delivery only"], "raised": [False, True]})
+    with plots.use_style():
+        ax = plots.priority_gaps(table, labels={"coordination": "Koordinering", "funding": "Finansiering"})
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        notes = [t.get_text() for t in ax.texts]
+    assert ticks == ["Koordinering", "Finansiering"]  # raised first
+    assert notes[0].startswith("60%") and notes[1].startswith("not raised")
+    plt.close(ax.figure)

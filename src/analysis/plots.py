@@ -747,3 +747,54 @@ def campaign_sizes(table: pd.DataFrame, ax: Axes | None = None, *,
     ax.set_xlabel("responses in group" + (f"  ({rest} smaller groups not shown)" if rest else ""))
     ax.set_title(title, loc="left")
     return ax
+
+
+def priority_gaps(table: pd.DataFrame, ax: Axes | None = None, *, priority: str = "priority_id",
+                  value: str = "value", reason: str = "reason", raised: str | None = "raised",
+                  labels: Any = None, label_width: int = 34,
+                  title: str = "Priorities no strategic goal covers", **style: Any) -> Axes:
+    """Bars: share of responses raising each priority that no strategic goal covers.
+
+    Input is the ``alignment_gaps`` table. Each bar is annotated with why it is a gap
+    ("delivery only", "no goal in the policy"); priorities nobody raised are listed at
+    the bottom with "not raised".
+
+    >>> t = pd.DataFrame({"priority_id": ["coordination"], "value": [1.0], "ci_low": [1.0],
+    ...                   "ci_high": [1.0], "reason": ["delivery only"], "raised": [True]})
+    >>> ax = priority_gaps(t)
+    """
+    if _is_empty(table):
+        return _no_data(ax, title)
+    _require(table, [priority, value], "priority_gaps")
+    data = table.copy()
+    data["_raised"] = data[raised].astype(bool) if raised and raised in data.columns else data[value] > 0
+    data = data.sort_values(["_raised", value], ascending=[False, False], kind="mergesort").reset_index(drop=True)
+    vals = data[value].to_numpy(dtype=float)
+    names = _label_map(labels, priority)
+    rows = [shorten(_name(p, names), label_width, 2) for p in data[priority]]
+    ax = _new_axes(ax, 1.5 + _ROW * 1.2 * len(rows))
+    colours = [style.get("color", PALETTE[3]) if r else "#BBBBBB" for r in data["_raised"]]
+    kw = {k: v for k, v in style.items() if k != "color"}
+    ax.barh(np.arange(len(rows)), np.nan_to_num(vals), height=0.65, color=colours, **kw)
+    hi = np.nan_to_num(vals)
+    if {"ci_low", "ci_high"} <= set(data.columns):
+        lo_v, hi_v = data["ci_low"].to_numpy(dtype=float), data["ci_high"].to_numpy(dtype=float)
+        ok = ~(np.isnan(lo_v) | np.isnan(hi_v)) & data["_raised"].to_numpy()
+        if ok.any():
+            err = np.vstack([np.clip(vals - lo_v, 0, None), np.clip(hi_v - vals, 0, None)])[:, ok]
+            ax.errorbar(vals[ok], np.arange(len(rows))[ok], xerr=err, fmt="none", ecolor="#333333", elinewidth=1.2)
+            hi = np.where(ok, np.maximum(hi, np.nan_to_num(hi_v)), hi)
+    for i, row in data.iterrows():
+        why = str(row[reason]) if reason in data.columns and pd.notna(row[reason]) else ""
+        note = f"{row[value]:.0%} · {why}" if row["_raised"] else f"not raised · {why}"
+        ax.text(hi[i] + 0.02, i, shorten(note, 40, 1), va="center", ha="left", fontsize=8, color="#333333")
+    ax.set_yticks(np.arange(len(rows)), labels=rows)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(0, 1.75)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("share of responses raising the priority")
+    ax.xaxis.grid(True)
+    ax.set_axisbelow(True)
+    ax.set_title(title, loc="left")
+    return ax

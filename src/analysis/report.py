@@ -306,19 +306,36 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
     pg = tables.get("alignment_priority_goal", pd.DataFrame())
     for method in _methods(pg):
         suffix = f"-{method}" if method is not None else ""
+        data, value = pg, "similarity" if method == "similarity" else "value"
+        caption = ("similarity: mean text similarity between the segments that raise the "
+                   "priority and the goal's description (fitted term space).")
+        if value == "similarity" and "value" in pg.columns:
+            data = pg.rename(columns={"value": "similarity"})
+        if method == "codebook" and {"value", "n"} <= set(pg.columns):
+            # The mapping weighted by evidence: segments raising the priority, where the
+            # codebook says it serves the goal; grey rows: priorities nobody raised.
+            value = "segments"
+            data = pg.assign(segments=(pg["value"] * pg["n"]).where(pg["n"] > 0))
+            caption = ("codebook: segments that raise the priority, in the column of each goal the "
+                       "codebook says it serves (0: not mapped; grey: priority not raised).")
         figs.append(ReportFigure(
-            f"priority-goal{suffix}", "Priorities × policy goals", "alignment_priority_goal", pg,
+            f"priority-goal{suffix}", "Priorities × policy goals", "alignment_priority_goal", data,
             plots.priority_goal_heatmap,
-            {"method": method, "labels": plabels, "goal_labels": glabels},
-            {"alignment_priority_goal": pg},
-            caption="codebook: 1 where the codebook maps the priority to the goal; "
-                    "similarity: mean text similarity of the priority's segments to the goal."))
+            {"method": method, "labels": plabels, "goal_labels": glabels, "value": value},
+            {"alignment_priority_goal": pg}, caption=caption))
     cov = tables.get("alignment_goal_coverage", pd.DataFrame())
     figs.append(ReportFigure("goal-coverage", "Goal coverage and gaps", "alignment_goal_coverage",
                              cov, plots.goal_coverage, {"labels": glabels},
                              {"alignment_goal_coverage": cov},
                              caption="Share of responses that raise a priority mapped to each "
                                      "goal, with 95 % interval; hatched: no response touches it."))
+    gaps = tables.get("alignment_gaps", pd.DataFrame())
+    figs.append(ReportFigure("priority-gaps", "Priorities no strategic goal covers", "alignment_gaps",
+                             gaps, plots.priority_gaps, {"labels": plabels},
+                             {"alignment_gaps": gaps},
+                             caption="Share of responses that raise a priority the policy's strategic "
+                                     "goals do not cover, with 95 % interval and the reason "
+                                     "(e.g. a matter of delivery through the action plan)."))
     camp = tables.get("campaign_table")
     if camp is None:  # ingest marks duplicate groups on responses; summarise them here
         camp = pd.DataFrame()
