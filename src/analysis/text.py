@@ -98,11 +98,16 @@ CONSULTATION_STOP_WORDS: dict[str, frozenset[str]] = {
         vedhæftet vedlagt hermed bilag afsender vedr vedrørende
         side pkt nr bl.a f.eks ca jf evt mv osv
         se fx samt mm
+        bør foreslå foreslår foreslås forslag forslaget forslagene ønske ønsker ønskes
+        opfordre opfordrer anbefale anbefaler anbefales mene mener finde finder vigtig vigtigt
+        vigtige desuden herunder derudover endvidere fremadrettet gerne ift ifm iht
+        kommentar kommentarer kommentere svar svare
         """.split()
     ),
     "en": frozenset(
         """
         consultation response responses comment comments council committee draft
+        should would suggest suggests suggestion recommend recommends think believe important
         dear regards sincerely thanks thank kind attached attachment
         page re e.g i.e etc
         """.split()
@@ -110,6 +115,7 @@ CONSULTATION_STOP_WORDS: dict[str, frozenset[str]] = {
     "de": frozenset(
         """
         stellungnahme konsultation anhang anbei entwurf gemeinde ausschuss
+        sollte sollten vorschlag vorschläge empfehlen wichtig finde meiner meinung
         freundlichen grüßen grüße sehr geehrte geehrter danke dank
         seite bzw z.b usw
         """.split()
@@ -332,13 +338,16 @@ def document_frequency_limits(n_docs: int) -> tuple[int, float]:
     Tiny corpora keep every term (a term seen once may be the only evidence of a
     theme); larger ones drop terms seen in one document only, and very large ones
     terms seen in fewer than 0.05 % of documents. Terms in more than half of the
-    documents (70 % in small corpora) carry no theme and are dropped.
+    documents (70 % in corpora of 30–99) carry no theme and are dropped; below six
+    documents nothing is dropped.
 
     >>> document_frequency_limits(15), document_frequency_limits(800)
-    ((1, 1.0), (2, 0.5))
+    ((1, 0.5), (2, 0.5))
     """
-    if n_docs < 30:
+    if n_docs < 6:
         return 1, 1.0
+    if n_docs < 30:
+        return 1, 0.5
     if n_docs < 100:
         return 1, 0.7
     return max(2, int(round(n_docs * 0.0005))), 0.5
