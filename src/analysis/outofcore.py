@@ -218,6 +218,19 @@ def _stability(Xs: sp.csr_matrix, X: sp.csr_matrix, C: np.ndarray, n_themes: int
     return np.mean(sims, axis=0) if sims else np.full(n_themes, np.nan)
 
 
+def _smooth_in_blocks(X: sp.csr_matrix, S: sp.csr_matrix, smoothing: float, max_terms: int | None,
+                      smooth_terms, block: int = 4_096) -> sp.csr_matrix:
+    """:func:`analysis.themes.smooth_terms` row block by row block (it works row by row).
+
+    ``X @ S`` spreads each row over every neighbour of its terms before the strongest
+    ``max_terms`` are kept; doing it in blocks bounds that intermediate matrix.
+    """
+    if X.shape[0] <= block:
+        return smooth_terms(X, S, smoothing, max_terms)
+    return sp.vstack([smooth_terms(X[i:i + block], S, smoothing, max_terms)
+                      for i in range(0, X.shape[0], block)]).tocsr()
+
+
 def _response_windows(chunks: Iterator[tuple[sp.csr_matrix, np.ndarray]]) -> Iterator[tuple[sp.csr_matrix, np.ndarray]]:
     """Re-cut (rows, response ids) chunks so that no response is split between two chunks.
 
@@ -381,11 +394,11 @@ def fit_themes_out_of_core(
 
         def features_of(path: Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
             X = _tfidf(sp.load_npz(path).tocsr(), idf)
-            return X, smooth_terms(X, S, smoothing, smoothing_terms)
+            return X, _smooth_in_blocks(X, S, smoothing, smoothing_terms, smooth_terms)
 
         X_sample = _tfidf(sp.vstack(sample_parts).tocsr(), idf)
         S = term_similarity(X_sample, max_neighbors=200 if n_features > 5000 else None)
-        Xs_sample = smooth_terms(X_sample, S, smoothing, smoothing_terms)
+        Xs_sample = _smooth_in_blocks(X_sample, S, smoothing, smoothing_terms, smooth_terms)
 
         # 4. start from NMF on the sample, refine with mini-batches over every chunk
         init = NMF(n_themes, init="nndsvda", random_state=random_state, max_iter=max_iter)
