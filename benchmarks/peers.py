@@ -296,9 +296,15 @@ def markdown(results: list[dict], command: str, vectors: str, warmup: bool = Fal
         "process = the whole subprocess including imports. Peak RSS = `ru_maxrss` of the method's own",
         "subprocess. NMI/ARI against the gold labels (documents with no theme count as one extra",
         f"cluster). BERTopic gets precomputed `{vectors}` vectors (their time is included) and",
-        "`embedding_model=None`, so nothing downloads. Fit CPU s = user + system CPU time of the fit,"
+        "`embedding_model=None`, so nothing downloads. Fit CPU s = user + system CPU time of the fit, "
         "less sensitive than wall time to other work on the machine. Ratios: the peer's time or memory divided by",
         "`ours-k` on the same corpus (> 1 means ours is faster / smaller).",
+        "",
+        "`ours-k`/`ours-auto` = `analysis.themes.ThemeModel` (NMF backend, term smoothing, the "
+        "project's lemmas and stop words). A document's cluster is its strongest theme; documents a "
+        "method leaves unassigned (ours: fewer than 2 content words; BERTopic: HDBSCAN outliers) "
+        "form one extra cluster. BERTopic's HDBSCAN run is not seeded (its defaults), so its numbers "
+        "vary a little from run to run; every other method is deterministic.",
         "",
         ("Warm-up: each method first ran once, untimed, on 300 documents in the same process "
          "(numba JIT of UMAP/HDBSCAN, caches), so fit time is steady-state." if warmup else
