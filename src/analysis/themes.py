@@ -247,11 +247,11 @@ def label_from_terms(terms: Sequence[str], n: int = 3) -> str:
     return " · ".join(chosen)
 
 
-def k_bounds(n_segments: int, k_max: int = 15) -> tuple[int, int]:
+def k_bounds(n_segments: int, k_max: int = 12) -> tuple[int, int]:
     """Smallest and largest number of themes the data can support: 2 … max(2, n // 3).
 
     >>> k_bounds(15), k_bounds(780)
-    ((2, 5), (2, 15))
+    ((2, 5), (2, 12))
     """
     return 2, max(2, min(k_max, n_segments // 3))
 
@@ -278,7 +278,8 @@ class ThemeModel:
     smoothing : weight of co-occurring terms added to each segment (0 switches off).
     smoothing_terms : keep only this many strongest terms per smoothed segment (None: all).
     min_terms : segments with fewer content words are not assigned (see ``skipped_``).
-    k_range : candidate numbers of themes for "auto" (default 2 … min(15, n // 3)).
+    k_range : candidate numbers of themes for "auto" (default 3 … min(12, n // 3); 2 only
+        when the data allow no more).
     n_runs : fits per k for stability: one on all segments, the rest on bootstrap
         resamples with other seeds.
     threshold : a segment gets every theme whose weight is at least this share.
@@ -315,7 +316,7 @@ class ThemeModel:
                  backend: str = "nmf", form: str = "stem", multiword: bool = True,
                  extra_stop_words: Iterable[str] = (), smoothing: float = 1.0,
                  smoothing_terms: int | None = None,
-                 min_terms: int = 1, k_range: Sequence[int] | None = None, n_runs: int = 5,
+                 min_terms: int = 1, k_range: Sequence[int] | None = None, n_runs: int = 4,
                  threshold: float = 0.2, n_top_terms: int = 10,
                  seed_terms: Mapping[str, Sequence[str]] | None = None,
                  cache_dir: str | os.PathLike | None = None, max_iter: int = 400,
@@ -428,7 +429,7 @@ class ThemeModel:
         data = self._prepare(Xk, Xs, [texts[i] for i in kept])
         self._seed_rows = self._seed_vectors(data)
         n = len(kept)
-        lo, hi = k_bounds(n)
+        lo, hi = k_bounds(n, k_max=12 if self.n_themes == "auto" else n)
         lo = max(lo, len(self._seed_rows) + 1)
         hi = max(hi, lo)
         if n < 30:
@@ -578,12 +579,17 @@ class ThemeModel:
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     W = est.fit_transform(Xs, W=np.maximum(W0, 1e-6), H=H)
             else:
-                est = NMF(k, init="nndsvda", random_state=seed,
-                          max_iter=self.max_iter if idx is None else min(self.max_iter, 150),
+                # NNDSVDa start from one SVD of all segments (computed once per fit);
+                # a resample starts from its rows of it.
+                W0, H0 = self._nndsvda(data, k)
+                if idx is not None:
+                    W0 = W0[idx]
+                est = NMF(k, init="custom", random_state=seed,
+                          max_iter=self.max_iter if idx is None else min(self.max_iter, 100),
                           tol=1e-4 if idx is None else 1e-3)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
-                    W = est.fit_transform(Xs)
+                    W = est.fit_transform(Xs, W=W0.copy(), H=H0.copy())
             return W, est
         if self.backend == "lda":
             est = LatentDirichletAllocation(k, learning_method="batch",
@@ -600,6 +606,42 @@ class ThemeModel:
         W[np.linalg.norm(Z, axis=1) == 0] = 0
         return W, est
 
+    def _nndsvda(self, data, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """NNDSVDa initial W, H for ``k`` themes from a cached truncated SVD of ``Xs``."""
+        from sklearn.utils.extmath import randomized_svd
+
+        Xs = data["Xs"]
+        need = min(k, min(Xs.shape))
+        if data.get("svd") is None or data["svd"][1].shape[0] < need:
+            kmax = max(need, int(data.get("k_max", need)))
+            kmax = min(kmax, min(Xs.shape))
+            data["svd"] = randomized_svd(Xs, kmax, random_state=self.random_state)
+        U, S, Vt = data["svd"]
+        n, v = Xs.shape
+        W = np.zeros((n, k))
+        H = np.zeros((k, v))
+        W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
+        H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
+        for j in range(1, min(k, len(S))):
+            x, y = U[:, j], Vt[j, :]
+            xp, yp = np.maximum(x, 0), np.maximum(y, 0)
+            xn, yn = np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
+            xpn, ypn, xnn, ynn = (np.linalg.norm(a) for a in (xp, yp, xn, yn))
+            mp, mn = xpn * ypn, xnn * ynn
+            if mp > mn:
+                u, w, sigma = xp / max(xpn, 1e-12), yp / max(ypn, 1e-12), mp
+            else:
+                u, w, sigma = xn / max(xnn, 1e-12), yn / max(ynn, 1e-12), mn
+            lbd = np.sqrt(S[j] * sigma)
+            W[:, j] = lbd * u
+            H[j, :] = lbd * w
+        W[W < 1e-6] = 0
+        H[H < 1e-6] = 0
+        avg = float(Xs.mean())
+        W[W == 0] = avg
+        H[H == 0] = avg
+        return W, H
+
     def _scan(self, data, ks: Sequence[int]):
         """Fit each k on all rows and on resamples; stability and coherence per k."""
         X = data["X"]
@@ -608,6 +650,7 @@ class ThemeModel:
         m = min(n, 3000)
         samples = [np.sort(rng.choice(n, size=m, replace=True)) for _ in range(max(self.n_runs - 1, 0))]
         rows, fits = [], {}
+        data["k_max"] = max(ks)
         for k in ks:
             W, est = self._fit_once(data, None, k, self.random_state)
             C = _term_vectors(W, X)
