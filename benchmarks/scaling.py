@@ -207,7 +207,7 @@ def markdown(rows: list[dict], command: str) -> str:
         "machine), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
         "path (`analysis.outofcore`), an alternative to `themes`.",
         "",
-        f"Command: `{command}`",
+        f"Command: {command if command.startswith('`') else '`' + command + '`'}",
         "",
         "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
         "",
@@ -222,13 +222,16 @@ def markdown(rows: list[dict], command: str) -> str:
         cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "–"
         out.append(f"| {r['target']:,} | {r.get('n_responses', '–'):,} | {r.get('n_segments', '–')} | "
                    f"{r['stage']} | {r['wall_s']:.1f} | {cpu} | {rss} | {note} |")
-    totals: dict[int, float] = {}
-    for r in rows:
-        if r["stage"] in ("ingest", "themes", "alignment") and "error" not in r:
-            totals[r["target"]] = totals.get(r["target"], 0.0) + r["wall_s"]
-    if totals:
-        out += ["", "Ingest + themes (in memory) + alignment, wall seconds: "
-                + ", ".join(f"{k:,}: {v:.1f} s" for k, v in totals.items())]
+    done = {(r["target"], r["stage"]): r for r in rows if "error" not in r}
+    for themes in ("themes", "themes-ooc"):
+        parts = []
+        for n in sorted({r["target"] for r in rows}):
+            chain = [done.get((n, st)) for st in ("ingest", themes, "alignment")]
+            if all(chain):
+                parts.append(f"{n:,}: {sum(c['wall_s'] for c in chain):.1f} s wall, "
+                             f"{sum(c['cpu_s'] for c in chain if 'cpu_s' in c):.1f} s CPU")
+        if parts:
+            out += ["", f"Ingest + {themes} + alignment: " + "; ".join(parts)]
     return "\n".join(out)
 
 
@@ -247,9 +250,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", type=Path, help="write a pyinstrument profile per stage into this folder")
     ap.add_argument("--out", type=Path, help="write the markdown table here (e.g. benchmarks/scaling.md)")
     ap.add_argument("--json", type=Path, help="also write (append) the raw rows as JSON lines")
+    ap.add_argument("--from-json", nargs="+", type=Path,
+                    help="only write the markdown from JSON-lines files of earlier runs (--json)")
     ap.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
+
+    if args.from_json:
+        rows = [json.loads(line) for f in args.from_json for line in f.read_text().splitlines() if line.strip()]
+        rows.sort(key=lambda r: (r["target"], STAGES.index(r["stage"])))
+        counts = {r["target"]: f"{r['segments']:,}" for r in rows if r["stage"] == "ingest" and "segments" in r}
+        for r in rows:
+            if r.get("n_segments", "–") == "–" and r["target"] in counts:
+                r["n_segments"] = counts[r["target"]]
+        commands = "; ".join(f"`{c}`" for c in dict.fromkeys(r.get("command", "") for r in rows) if c)
+        text = markdown(rows, commands or "see benchmarks/README.md")
+        if args.out:
+            args.out.write_text(text + "\n", encoding="utf-8")
+        print(text)
+        return 0
 
     if args.child:
         print(json.dumps(child(args)))
@@ -270,7 +289,8 @@ def main(argv: list[str] | None = None) -> int:
                 r = run_stage(name, workdir, args)
                 if name == "ingest" and "segments" in r:
                     n_segments = f"{r['segments']:,}"
-                r.update(target=n, n_responses=n_responses, n_segments=n_segments)
+                r.update(target=n, n_responses=n_responses, n_segments=n_segments,
+                         command="python benchmarks/scaling.py " + " ".join(sys.argv[1:] if argv is None else argv))
                 print(json.dumps(r), file=sys.stderr, flush=True)
                 rows.append(r)
                 if args.json:
