@@ -61,10 +61,11 @@ def stage_themes(study: StudyConfig, **overrides):
     from .themes import write_theme_tables
 
     cfg = dict(study.themes)
-    k = overrides.pop("n_themes", cfg.get("k", "auto"))
+    k = overrides.pop("n_themes", cfg.pop("k", "auto"))
     k = k if k == "auto" else int(k)
-    kwargs = dict(n_themes=k, language=study.language, backend=cfg.get("backend", "nmf"),
+    kwargs = dict(n_themes=k, language=study.language, backend=cfg.pop("backend", "nmf"),
                   random_state=study.random_state)
+    kwargs.update(cfg)  # any other ThemeModel parameter, e.g. k_range, extra_stop_words
     kwargs.update(overrides)
     tables = write_theme_tables(study.processed_dir, **kwargs)
     if "themes" in tables:

@@ -37,6 +37,7 @@ ABBREVIATIONS: dict[str, frozenset[str]] = {
         bl.a f.eks fx jf jvf ca nr pkt kl pct d ds dvs evt inkl ekskl iflg ift ifm iht mht vedr
         hhv mfl m.fl m.m mv o.l o.a ang stk kap s tlf att afd adm cand fhv gl hr fr sdr st sct
         vha pga grundet bla feks mio mia mill kr t.o.m f.o.m t.h t.v th tv mdr md årh dr prof
+        kgs ndr sdr
         """.split()
     ),
     "en": frozenset(

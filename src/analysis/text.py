@@ -102,6 +102,9 @@ CONSULTATION_STOP_WORDS: dict[str, frozenset[str]] = {
         opfordre opfordrer anbefale anbefaler anbefales mene mener finde finder vigtig vigtigt
         vigtige desuden herunder derudover endvidere fremadrettet gerne ift ifm iht
         kommentar kommentarer kommentere svar svare
+        formand forperson næstformand næstforperson konsulent projektleder direktør medstifter
+        sekretariatschef medlem bestyrelse bestyrelsesmedlem
+        lokaludvalg lokaludvalget lokaludvalgets lokaludvalgsmøde lokaludvalgsmødet
         """.split()
     ),
     "en": frozenset(
@@ -145,6 +148,37 @@ def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bo
     words |= {w.lower() for w in extra}
     words |= {lemma(w, language) for w in list(words) if WORD_RE.fullmatch(w)}
     return frozenset(words)
+
+
+def proper_names(texts: Iterable[str], language: str = "da", min_count: int = 2,
+                 min_share: float = 0.9) -> frozenset[str]:
+    """Words that are almost always capitalised where a sentence does not begin: names.
+
+    Names of senders, places and people ("Miljøpunkt Amager", "Valby Lokaludvalg") say
+    who wrote, not what about; a theme model drops them so that signatures do not form
+    themes. Acronyms (``CO2``, ``CCS``) are kept. German capitalises every noun, so for
+    ``de`` nothing is returned.
+
+    >>> sorted(proper_names(["Vi bor i Valby.", "Valby Lokaludvalg mener noget.", "Også i Valby er der grønt."]))
+    ['valby']
+    """
+    check_language(language)
+    if language == "de":
+        return frozenset()
+    capital: dict[str, int] = {}
+    total: dict[str, int] = {}
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?:])\s+|\n", text or ""):
+            for i, m in enumerate(WORD_RE.finditer(sentence)):
+                word = m.group()
+                if i == 0 or not word[:1].isalpha() or word.isupper() or any(c.isdigit() for c in word):
+                    continue
+                low = word.lower()
+                total[low] = total.get(low, 0) + 1
+                if word[:1].isupper():
+                    capital[low] = capital.get(low, 0) + 1
+    return frozenset(w for w, n in capital.items()
+                     if n >= min_count and n / total[w] >= min_share and len(w) > 1)
 
 
 def lemmas(text: str, language: str = "da") -> list[str]:

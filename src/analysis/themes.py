@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -42,12 +43,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .text import WORD_RE, TermFeatures, check_language, normalize_terms, stop_words
+from .text import WORD_RE, TermFeatures, check_language, normalize_terms, proper_names, stop_words
 
 BACKENDS = ("nmf", "kmeans", "lda", "embeddings")
 # Redaction placeholders ("[NAVN]", "[ADRESSE]", …) are never a theme.
 PLACEHOLDER_WORDS = ("navn", "adresse", "email", "tlf", "cpr", "name", "address", "phone",
                      "telefon", "anschrift", "http", "https", "www", "dk", "com", "org", "pdf")
+_PLACEHOLDER_RE = re.compile(r"\[(?:NAVN|ADRESSE|EMAIL|TLF|CPR)\]")
 THEME_COLUMNS = ["theme_id", "label", "top_terms", "size", "share", "coherence", "stability",
                  "seed"]
 
@@ -401,6 +403,8 @@ class ThemeModel:
         for i, (t, c) in enumerate(zip(texts, counts)):
             if not t.strip():
                 reasons[i] = "empty text"
+            elif _PLACEHOLDER_RE.search(t) and c < 6:
+                reasons[i] = "signature or sender line: names a person and says little else"
             elif c < self.min_terms:
                 reasons[i] = (f"too short: {c} content word{'s' if c != 1 else ''} after "
                               f"stop-word removal (needs {self.min_terms})")
@@ -1135,6 +1139,9 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
     # The hearing's own title words ("Klimastrategi og Klimahandleplan") are in every
     # response's scope and tell no theme apart.
     extra = list(params.pop("extra_stop_words", ()))
+    # Names of senders, places and people say who wrote, not what about.
+    if params.pop("drop_names", True):
+        extra.extend(sorted(proper_names(segments["text"].astype(str), language)))
     resp_path = folder / "responses.parquet"
     if resp_path.is_file():
         responses = pd.read_parquet(resp_path)
