@@ -304,3 +304,27 @@ def test_blivhoert_themes_are_recognisable(tmp_path):
     assert 3 <= len(tables["themes"]) <= 15
     assert any(w in terms for w in ["biomasse", "co2", "udledning", "udledninger"])
     assert "klimastrategi" not in terms.split(", ")
+
+
+def test_signature_lines_and_sender_names_do_not_make_themes(tmp_path):
+    topics = {
+        "cykel": "Vi ønsker flere cykelstier og bredere cykelstier langs de store veje i byen.",
+        "bus": "Busserne skal køre oftere, og billetprisen for busser bør sænkes for unge.",
+        "træ": "Plant flere træer i gaderne, så byen får mere grønt og skygge om sommeren.",
+    }
+    rows = []
+    for r in range(12):
+        topic = list(topics)[r % 3]
+        rows.append((f"{r}", f"{r}:0:0", topics[topic]))
+        rows.append((f"{r}", f"{r}:1:0", f"[NAVN], forperson for Valby Lokaludvalg"))
+        rows.append((f"{r}", f"{r}:2:0", f"Hilsen fra Valby Lokaludvalg og Miljøpunkt Amager om {topic}."))
+    segments = pd.DataFrame(rows, columns=["response_id", "segment_id", "text"])
+    segments.to_parquet(tmp_path / "segments.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = write_theme_tables(tmp_path, n_themes=3, language="da", random_state=0)
+    skipped = tables["theme_skipped"]
+    signature = skipped[skipped["reason"].str.startswith("signature")]
+    assert set(signature["segment_id"]) == {f"{r}:1:0" for r in range(12)}
+    terms = " ".join(tables["themes"]["top_terms"]).lower()
+    assert "valby" not in terms and "amager" not in terms
