@@ -254,7 +254,7 @@ def _process(item: _Item, language: str, hearing: str, redact: bool, keep_office
         given = item.meta.get("respondent_type") or item.meta.get("platform_type")
         if given:
             source += f" (the source said {given!r}, which is not used)"
-    respondent = item.meta.get("respondent") or org_name or f"{rtype} {item.response_id}"
+    respondent = item.meta.get("respondent") or org_name or f"{rtype.replace('_', ' ')} {item.response_id}"
     row = {
         "response_id": item.response_id,
         "respondent": respondent,
