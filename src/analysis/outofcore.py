@@ -137,7 +137,8 @@ def _count_in_worker(texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
 class _Counter:
     """Counts over the fixed vocabulary, in this process or split over ``n_jobs`` processes.
 
-    Tokenisation is pure, so the result does not depend on ``n_jobs``.
+    Tokenisation is pure, so the result does not depend on ``n_jobs``. Workers are spawned
+    (not forked) so that they hold only the fitted features, not a copy of the parent's memory.
     """
 
     def __init__(self, features, vocabulary: dict[str, int], n_jobs: int = 1):
@@ -148,7 +149,7 @@ class _Counter:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(self.n_jobs, mp_context=multiprocessing.get_context("fork"),
+            self.pool = ProcessPoolExecutor(self.n_jobs, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_init_worker, initargs=(features, vocabulary))
 
     def __call__(self, texts: list[str]) -> tuple[sp.csr_matrix, np.ndarray]:
