@@ -394,8 +394,15 @@ def fit_themes_out_of_core(
         idf = np.log((1.0 + n_kept) / (1.0 + df)) + 1.0
 
         def features_of(path: Path) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+            """TF-IDF and smoothed TF-IDF of a cached chunk; smoothing (the costly part) is
+            done once per chunk and cached next to the counts."""
             X = _tfidf(sp.load_npz(path).tocsr(), idf)
-            return X, _smooth_in_blocks(X, S, smoothing, smoothing_terms, smooth_terms)
+            spath = path.with_name(path.stem + "-smoothed.npz")
+            if spath.is_file():
+                return X, sp.load_npz(spath).tocsr()
+            Xs = _smooth_in_blocks(X, S, smoothing, smoothing_terms, smooth_terms)
+            sp.save_npz(spath, Xs, compressed=False)
+            return X, Xs
 
         X_sample = _tfidf(sp.vstack(sample_parts).tocsr(), idf)
         S = term_similarity(X_sample, max_neighbors=200 if n_features > 5000 else None)
