@@ -30,21 +30,16 @@ report_root = None  # None: reports/
 
 # %%
 # %matplotlib inline
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import plots
-from analysis.config import load_study
 from analysis.report import report_figures, save_figure
-from analysis.tables import load_tables
+from analysis.tables import load_study_tables
 
 plots.use_style()
-cfg = load_study(study, processed_root=Path(processed_root) if processed_root else None,
-                 report_root=Path(report_root) if report_root else None)
-tables = load_tables(cfg.processed_dir)
+cfg, tables = load_study_tables(study, processed_root, report_root)
 
 # %% [markdown] tags=["remove-from-report"]
 # ## The figures

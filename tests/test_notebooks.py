@@ -59,7 +59,7 @@ def test_opens_with_question_and_has_parameters_cell(path):
     assert len(params) == 1, f"{path.name}: exactly one cell tagged 'parameters'"
     assert re.search(r'^study = "udsatte-byomraader-2025"', params[0].source, re.M)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    assert "load_study(" in code and "load_tables(" in code  # composes the library
+    assert "load_study_tables(" in code  # composes the library
     assert any(c.cell_type == "markdown" and "How to read" in c.source for c in nb.cells) or \
         path.stem.startswith("04")
 

@@ -46,3 +46,18 @@ def load_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
         raise FileNotFoundError(f"{folder}: no such processed folder. Run `analysis run <study>` first.")
     names = sorted({p.stem for p in folder.glob("*.parquet")} | {p.stem for p in folder.glob("*.csv")})
     return {name: read_table(folder, name) for name in names}
+
+
+def load_study_tables(study, processed_root=None, report_root=None):
+    """A study's configuration and every table of its processed folder, in one call.
+
+    ``study`` is a study name, a folder or a ``study.yaml``; the roots (``None`` for the
+    project's ``data/processed`` and ``reports``) let tests and notebooks run elsewhere.
+
+    >>> cfg, tables = load_study_tables("udsatte-byomraader-2025")  # doctest: +SKIP
+    """
+    from .config import load_study
+
+    cfg = load_study(study, processed_root=Path(processed_root) if processed_root else None,
+                     report_root=Path(report_root) if report_root else None)
+    return cfg, load_tables(cfg.processed_dir)
