@@ -217,7 +217,7 @@ def markdown(rows: list[dict], command: str) -> str:
         "|---:|---:|---:|---|---:|---:|---:|---|",
     ]
     for r in rows:
-        note = r.get("error", "")
+        note = r.get("error") or r.get("note", "")
         rss = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "–"
         cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "–"
         out.append(f"| {r['target']:,} | {r.get('n_responses', '–'):,} | {r.get('n_segments', '–')} | "
