@@ -227,9 +227,9 @@ def test_build_report_writes_notebooks_html_and_figures(built):
     text = html.read_text(encoding="utf-8")
     assert study.title in text and "01 · The corpus" in text
     assert "Traceback" not in text
-    assert "load_tables" not in text  # code cells are hidden in the combined report
+    assert "load_study_tables" not in text  # code cells are hidden in the combined report
     corpus = (study.report_dir / "notebooks" / "01-corpus.html").read_text(encoding="utf-8")
-    assert "load_tables" in corpus  # and shown in the per-notebook page
+    assert "load_study_tables" in corpus  # and shown in the per-notebook page
     figures = (study.report_dir / "notebooks" / "04-report-figures.html").read_text(
         encoding="utf-8")
     assert figures.count("data:image/png") >= len(expected)  # every figure shown
