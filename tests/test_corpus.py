@@ -168,3 +168,34 @@ def test_seed_study_ingests_with_the_manifest(tmp_path):
     paths = write_ingest(result, tmp_path / "out")
     back = pd.read_parquet(paths["segments"])
     assert back["segment_id"].tolist() == result.segments["segment_id"].tolist()
+
+
+def test_regulations_gov_export_is_recognised_and_names_of_individuals_are_not_carried(tmp_path):
+    table = tmp_path / "comments.csv"
+    pd.DataFrame({
+        "Document ID": ["EPA-1-0001", "EPA-1-0002"],
+        "Comment": ["We support the proposed rule on clean water.", "The rule should be withdrawn."],
+        "First Name": ["Jane", "John"], "Last Name": ["Roe", "Doe"],
+        "Organization Name": ["", "Clean Water Alliance"], "Category": ["Individual", "Organization"],
+        "Posted Date": ["2025-01-02", "2025-01-03"],
+    }).to_csv(table, index=False)
+    result = ingest(table, language="en")
+    responses = result.responses.set_index("response_id")
+    assert list(responses.index) == ["EPA-1-0001", "EPA-1-0002"]
+    assert responses.loc["EPA-1-0002", "respondent"] == "Clean Water Alliance"
+    assert responses.loc["EPA-1-0002", "respondent_type"] == "organisation"
+    assert responses.loc["EPA-1-0001", "respondent_type"] == "citizen"
+    assert responses.loc["EPA-1-0001", "date"] == "2025-01-02"
+    flat = result.responses.astype(str).to_string() + result.segments.astype(str).to_string()
+    assert "Jane" not in flat and "Roe" not in flat
+
+
+def test_xlsx_export_with_a_column_mapping(tmp_path):
+    table = tmp_path / "svar.xlsx"
+    pd.DataFrame({"Nr": [1, 2], "Besvarelse": ["Vi støtter planen for Nørrebro.", "Vi savner flere træer."],
+                  "Afsender": ["Nørrebro Lokaludvalg", ""]}).to_excel(table, index=False)
+    result = ingest(table, text_col="Besvarelse", id_col="Nr", meta_cols={"respondent": "Afsender"})
+    responses = result.responses.set_index("response_id")
+    assert responses.loc["1", "respondent"] == "Nørrebro Lokaludvalg"
+    assert responses.loc["1", "respondent_type"] == "local_council"
+    assert "træer" in responses.loc["2", "text"]

@@ -244,9 +244,12 @@ def _process(item: _Item, language: str, hearing: str, redact: bool, keep_office
             item.flag("warning", f"{item.source}: exactly {len(doc.text):,} characters, a known export limit; the "
                                  "text was probably cut off. Get the full text from the platform if you can.")
     manifest_type = normalise_respondent_type(item.meta.get("respondent_type"))
+    platform_type = normalise_respondent_type(item.meta.get("platform_type"))
     inferred, org_name, rule = infer_respondent_type(text, item.meta.get("respondent", ""))
     if manifest_type:
         rtype, source = manifest_type, "manifest"
+    elif platform_type:  # a platform category we can map ("Organization", "Individual")
+        rtype, source = platform_type, f"platform category {item.meta['platform_type']!r}"
     else:
         rtype, source = inferred, f"inferred: {rule}"
         if item.status in ("attachment_only", "empty") and rule.startswith(("writes in", "names no", "too little")):
