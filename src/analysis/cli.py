@@ -88,6 +88,16 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
         language = args.language or (study.language if study else "da")
         seed_terms = load_codebook(args.seed_codebook).seed_terms(language)
+    if args.out_of_core:
+        from .outofcore import fit_themes_out_of_core
+
+        paths = fit_themes_out_of_core(
+            folder / "segments.parquet", folder, n_themes=k if k != "auto" else "auto",
+            language=args.language or (study.language if study else "da"),
+            random_state=args.random_state if args.random_state is not None
+            else (study.random_state if study else 0), batch_size=args.batch_size)
+        log(f"themes (out of core) → {', '.join(sorted(str(Path(p).name) for p in paths.values()))}")
+        return 0
     tables = write_theme_tables(
         folder, n_themes=k, language=args.language or (study.language if study else "da"),
         backend=args.backend, random_state=args.random_state if args.random_state is not None
@@ -169,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", default="nmf", choices=["nmf", "kmeans", "lda", "embeddings"])
     p.add_argument("--random-state", type=int)
     p.add_argument("--seed-codebook", help="start some themes from this codebook's priorities")
+    p.add_argument("--out-of-core", action="store_true",
+                   help="read segments in chunks with bounded memory (for very large consultations)")
+    p.add_argument("--batch-size", type=int, default=50_000, help="segments per chunk with --out-of-core")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("align", help="priorities, stance and goal alignment tables")

@@ -65,6 +65,13 @@ def stage_themes(study: StudyConfig, **overrides):
     k = k if k == "auto" else int(k)
     kwargs = dict(n_themes=k, language=study.language, backend=cfg.pop("backend", "nmf"),
                   random_state=study.random_state)
+    if cfg.pop("out_of_core", False):  # bounded memory for very large consultations
+        from .outofcore import fit_themes_out_of_core
+
+        kwargs.pop("backend")
+        kwargs.update(cfg)
+        kwargs.update(overrides)
+        return fit_themes_out_of_core(study.processed_dir / "segments.parquet", study.processed_dir, **kwargs)
     kwargs.update(cfg)  # any other ThemeModel parameter, e.g. k_range, extra_stop_words
     kwargs.update(overrides)
     tables = write_theme_tables(study.processed_dir, **kwargs)

@@ -142,10 +142,15 @@ def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bo
     >>> "og" in stop_words("da") and "høringssvar" in stop_words("da")
     True
     """
+    return _stop_words(language, tuple(sorted({w.lower() for w in extra})), consultation)
+
+
+@lru_cache(maxsize=64)
+def _stop_words(language: str, extra: tuple[str, ...], consultation: bool) -> frozenset[str]:
     words = set(_general_stop_words(language))
     if consultation:
         words |= CONSULTATION_STOP_WORDS[language]
-    words |= {w.lower() for w in extra}
+    words |= set(extra)
     words |= {lemma(w, language) for w in list(words) if WORD_RE.fullmatch(w)}
     return frozenset(words)
 
