@@ -787,7 +787,7 @@ def priority_gaps(table: pd.DataFrame, ax: Axes | None = None, *, priority: str 
     for i, row in data.iterrows():
         why = str(row[reason]) if reason in data.columns and pd.notna(row[reason]) else ""
         note = f"{row[value]:.0%} · {why}" if row["_raised"] else f"not raised · {why}"
-        ax.text(hi[i] + 0.02, i, shorten(note, 40, 1), va="center", ha="left", fontsize=8, color="#333333")
+        ax.text(hi[i] + 0.02, i, shorten(note, 56, 1), va="center", ha="left", fontsize=8, color="#333333")
     ax.set_yticks(np.arange(len(rows)), labels=rows)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0, 1.75)
