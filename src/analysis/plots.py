@@ -139,6 +139,17 @@ def _require(table: pd.DataFrame, columns: Sequence[str], where: str) -> None:
         )
 
 
+def _pick(table: pd.DataFrame, column: str, value: Any, where: str, what: str) -> pd.DataFrame:
+    """Rows whose ``column`` equals ``value``; with ``value=None`` the column must hold one value."""
+    if value is not None:
+        _require(table, [column], where)
+        return table[table[column].astype(str) == str(value)]
+    if column in table.columns and table[column].nunique() > 1:
+        raise ValueError(f"plots.{where}: the table holds {what}s "
+                         f"{sorted(table[column].astype(str).unique())}; pass {what}=... to choose one.")
+    return table
+
+
 def _new_axes(ax: Axes | None, height: float, width: float = _WIDTH) -> Axes:
     if ax is not None:
         return ax
@@ -349,17 +360,9 @@ def priority_goal_heatmap(table: pd.DataFrame, ax: Axes | None = None, *,
     if _is_empty(table):
         return _no_data(ax, title)
     _require(table, [priority, goal, value], "priority_goal_heatmap")
-    data = table
-    if method is not None:
-        _require(table, [method_col], "priority_goal_heatmap")
-        data = table[table[method_col].astype(str) == str(method)]
-        if data.empty:
-            return _no_data(ax, title, f"no rows for method {method!r}")
-    elif method_col in table.columns and table[method_col].nunique() > 1:
-        raise ValueError(
-            f"plots.priority_goal_heatmap: the table holds methods "
-            f"{sorted(table[method_col].astype(str).unique())}; pass method=... to choose one."
-        )
+    data = _pick(table, method_col, method, "priority_goal_heatmap", "method")
+    if data.empty:
+        return _no_data(ax, title, f"no rows for method {method!r}")
     # rows and columns keep the table's order (codebook / goals file order); cells without
     # data (a priority no segment raises) stay, drawn grey
     matrix = data.pivot_table(index=priority, columns=goal, values=value, aggfunc="mean",
@@ -406,16 +409,9 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
     if _is_empty(table):
         return _no_data(ax, title)
     _require(table, [group, item, value, ci_low, ci_high], "respondent_comparison")
-    if measure is not None:
-        _require(table, [measure_col], "respondent_comparison")
-        table = table[table[measure_col].astype(str) == str(measure)]
-        if table.empty:
-            return _no_data(ax, title, f"no rows for measure {measure!r}")
-    elif measure_col in table.columns and table[measure_col].nunique() > 1:
-        raise ValueError(
-            f"plots.respondent_comparison: the table holds measures "
-            f"{sorted(table[measure_col].astype(str).unique())}; pass measure=... to choose one."
-        )
+    table = _pick(table, measure_col, measure, "respondent_comparison", "measure")
+    if table.empty:
+        return _no_data(ax, title, f"no rows for measure {measure!r}")
     if xlabel is None:
         xlabel = {"mention": "share of responses raising it", "salience":
                   "mean share of a response's segments"}.get(str(measure), value)
