@@ -281,7 +281,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     correlation over all priority × goal cells between the codebook indicator and the
     similarity. Intervals come from the same response resamples.
     """
-    from sklearn.metrics import cohen_kappa_score
+    from .evaluate import cohen_kappa
 
     resp = _responses_frame(segments, responses)
     ids, gids = codebook.ids, goals.ids
@@ -326,7 +326,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
         top = np.argmax(mat[has], axis=1)
         agree = float(np.mean(code[has][np.arange(has.sum()), top] > 0))
         first = [gids.index(codebook.get(p).goals[0]) for p, h in zip(ids, has) if h]
-        kappa = float(cohen_kappa_score(first, top.tolist())) if len(set(first) | set(top.tolist())) > 1 else np.nan
+        kappa = cohen_kappa(first, top.tolist()) if len(set(first) | set(top.tolist())) > 1 else np.nan
         fin = np.isfinite(mat).all(1)
         rho = stats.spearmanr(code[fin].ravel(), mat[fin].ravel()).statistic if fin.sum() and np.ptp(code[fin]) > 0 else np.nan
         return agree, kappa, float(rho), int(has.sum())
