@@ -119,3 +119,15 @@ def test_segment_offsets_always_point_at_the_segment_text(raw, language):
         assert span.text == span.text.strip() and span.text
     # Segments cover every visible character of the cleaned text, in order.
     assert "".join(_no_space(s.text) for _, _, s in spans) == _no_space(text)
+
+
+def test_page_starts_point_at_the_first_line_of_each_page_even_when_it_repeats_earlier_text():
+    pages = ["Vi støtter planen.\n\nVi støtter planen for cykelstier i hele", "byen. Vi støtter planen.",
+             "", "Vi støtter planen."]
+    cleaned = clean_text(pages=pages)
+    text = cleaned.text
+    assert cleaned.page_starts[0] == 0
+    assert text[cleaned.page_starts[1]:].startswith("byen. Vi støtter")
+    assert cleaned.page_starts[2] is None  # an empty page contributes no text
+    start = cleaned.page_starts[3]
+    assert text[start:] == "Vi støtter planen." and start > text.index("byen.")

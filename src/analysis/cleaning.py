@@ -158,36 +158,41 @@ def _should_join(line: str, nxt: str, width: int, wrapped_block: bool) -> bool:
     return False
 
 
-def _rejoin_block(lines: list[str], language: str) -> tuple[list[str], int, int]:
-    """Join the hard-wrapped lines of one block; return paragraphs, joins, dehyphenations."""
+def _rejoin_block(lines: list[str], language: str) -> tuple[list[str], list[tuple[int, int]], int, int]:
+    """Join the hard-wrapped lines of one block.
+
+    Returns the paragraphs, where each input line starts in them (paragraph index,
+    offset), the number of joins and the number of hyphens removed.
+    """
     lengths = sorted(len(s) for s in lines)
     width = lengths[max(0, -(-9 * len(lengths) // 10) - 1)] if lengths else 0  # 90th percentile
     long_lines = sum(1 for n in lengths if n >= 0.75 * width)
     # Hard wrapping shows as several lines of nearly the same, printable width.
     wrapped = len(lines) >= 3 and 30 <= width <= 140 and long_lines >= max(2, len(lines) // 3)
     paragraphs: list[str] = []
+    starts = [(0, 0)]
     joins = dehyph = 0
     current = last_line = lines[0]
     for nxt in lines[1:]:
-        if _should_join(last_line.rstrip(), nxt, width, wrapped):
+        if _should_join(last_line, nxt, width, wrapped):
             joins += 1
-            stripped = current.rstrip()
-            word = re.match(r"\S+", nxt.lstrip())
+            word = re.match(r"\S+", nxt)
             after = word.group(0).lower().strip(".,;:") if word else ""
-            if stripped.endswith("-") and not stripped.endswith(" -") and after not in _COORDINATORS:
-                if _join_hyphenated(stripped, nxt.lstrip(), language):
-                    current = stripped[:-1] + nxt.lstrip()
+            if current.endswith("-") and not current.endswith(" -") and after not in _COORDINATORS:
+                if _join_hyphenated(current, nxt, language):  # else the hyphen stays: "CO2-udledning"
+                    current = current[:-1]
                     dehyph += 1
-                else:
-                    current = stripped + nxt.lstrip()
             else:
-                current = stripped + " " + nxt.lstrip()
+                current += " "
+            starts.append((len(paragraphs), len(current)))
+            current += nxt
         else:
             paragraphs.append(current)
+            starts.append((len(paragraphs), 0))
             current = nxt
         last_line = nxt
     paragraphs.append(current)
-    return paragraphs, joins, dehyph
+    return paragraphs, starts, joins, dehyph
 
 
 def _blocks(lines: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
@@ -250,29 +255,24 @@ def clean_text(text: str | None = None, *, pages: list[str] | None = None, langu
     joins = dehyph = 0
     offset = 0
     for block in _blocks(lines):
-        block_lines = [re.sub(r" {2,}", " ", t) for t, _ in block]
-        pages_of = [p for _, p in block]
-        paragraphs, j, d = _rejoin_block(block_lines, language)
+        block_lines = []
+        for line, _ in block:
+            repaired, n = _repair_inline_breaks(re.sub(r" {2,}", " ", line), language)
+            block_lines.append(repaired)
+            dehyph += n
+        paragraphs, starts, j, d = _rejoin_block(block_lines, language)
         joins += j
         dehyph += d
         if out_parts:
             out_parts.append("\n\n")
             offset += 2
-        # Map page starts: the first line of each page starts somewhere in this block.
-        first_line_of_page = {}
-        for i, p in enumerate(pages_of):
-            first_line_of_page.setdefault(p, i)
-        block_text_parts = []
-        for k, para in enumerate(paragraphs):
-            repaired, n = _repair_inline_breaks(para, language)
-            dehyph += n
-            block_text_parts.append(repaired)
-        block_text = "\n".join(block_text_parts)
-        for p, i in first_line_of_page.items():
-            if page_starts[p] is None:
-                probe = block_lines[i][:20]
-                pos = block_text.find(probe) if probe else 0
-                page_starts[p] = offset + max(pos, 0)
+        paragraph_offsets = [0]
+        for para in paragraphs[:-1]:
+            paragraph_offsets.append(paragraph_offsets[-1] + len(para) + 1)
+        for (_, page), (k, pos) in zip(block, starts):
+            if page_starts[page] is None:  # the first line of a page
+                page_starts[page] = offset + paragraph_offsets[k] + pos
+        block_text = "\n".join(paragraphs)
         out_parts.append(block_text)
         offset += len(block_text)
     return CleanText("".join(out_parts), page_starts, dehyph, joins)
