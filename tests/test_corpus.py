@@ -199,3 +199,10 @@ def test_xlsx_export_with_a_column_mapping(tmp_path):
     assert responses.loc["1", "respondent"] == "Nørrebro Lokaludvalg"
     assert responses.loc["1", "respondent_type"] == "local_council"
     assert "træer" in responses.loc["2", "text"]
+
+
+def test_a_single_document_is_ingested_with_its_manifest_row(messy_folder):
+    result = ingest(messy_folder / "a_good.txt")
+    assert result.responses["response_id"].tolist() == ["r-a"]
+    assert result.responses.loc[0, "respondent_type"] == "committee"
+    assert result.ingest_report["source"].tolist() == ["a_good.txt"]

@@ -131,14 +131,15 @@ def _read_manifest(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
     return manifest, []
 
 
-def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int) -> tuple[list[_Item], list[dict]]:
-    """One item per document file, matched with its manifest row."""
+def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int,
+                  only: Path | None = None) -> tuple[list[_Item], list[dict]]:
+    """One item per document file, matched with its manifest row (``only``: just that file)."""
     report: list[dict] = []
     manifest_path = manifest_path or (folder / MANIFEST_NAME)
     manifest = None
     if manifest_path.is_file():
         manifest, report = _read_manifest(manifest_path)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    files = [only] if only else sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     skipped = [p for p in files if p.suffix.lower() not in DOCUMENT_SUFFIXES or _NOT_RESPONSES.match(p.name)]
     for p in skipped:
         if p.resolve() == manifest_path.resolve() or p.suffix.lower() in (".yaml", ".yml"):
@@ -152,6 +153,8 @@ def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int) -> t
     if manifest is not None:
         for i, row in enumerate(manifest.to_dict("records"), start=2):
             name = str(row.get("file", "")).strip()
+            if only and name != only.name:
+                continue
             if not name:
                 report.append({"source": f"{manifest_path.name}#line={i}", "status": "missing_file",
                                "reason": f"{manifest_path.name} line {i}: no file named; fill in the 'file' column."})
@@ -332,9 +335,8 @@ def ingest(
     elif source.suffix.lower() in TABLE_SUFFIXES:
         items, report = _table_items(source, text_col, id_col, meta_cols)
     elif source.suffix.lower() in DOCUMENT_SUFFIXES:
-        items, report = _folder_items(source.parent, Path(manifest) if manifest else None, int(max_mb * 1e6))
-        items = [i for i in items if i.source == source.name]
-        report = [r for r in report if r["source"] == source.name]
+        items, report = _folder_items(source.parent, Path(manifest) if manifest else None, int(max_mb * 1e6),
+                                      only=source)
     else:
         raise ValueError(f"{source}: not a folder, a table ({sorted(TABLE_SUFFIXES)}) or a document "
                          f"({sorted(DOCUMENT_SUFFIXES)}).")
