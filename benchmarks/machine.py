@@ -47,3 +47,11 @@ def machine_info() -> dict[str, str]:
     return {"cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
             "python": platform.python_version(), "os": platform.platform(),
             "load average at the end (1/5/15 min)": "/".join(load)}
+
+
+def header_lines(command: str, info: dict[str, str], versions: dict[str, str]) -> list[str]:
+    """The lines every benchmark fragment states: command, machine and package versions."""
+    command = command if command.startswith("`") else f"`{command}`"
+    return [f"Command: {command}", "",
+            "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), "",
+            "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()), ""]

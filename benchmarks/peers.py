@@ -246,7 +246,7 @@ def run_child(method: str, corpus: str, random_state: int, vectors: str, timeout
     return json.loads(lines[-1])
 
 
-from machine import machine_info, package_versions  # noqa: E402  (same folder)
+from machine import header_lines, machine_info, package_versions  # noqa: E402  (same folder)
 
 
 def fmt_ratio(x: float | None) -> str:
@@ -277,12 +277,7 @@ def markdown(results: list[dict], command: str, vectors: str, warmup: bool = Fal
          "No warm-up: fit time includes one-off costs a fresh process pays (e.g. numba JIT "
          "compilation in UMAP/HDBSCAN)."),
         "",
-        f"Command: `{command}`",
-        "",
-        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
-        "",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "",
+        *header_lines(command, info, versions),
     ]
     for corpus in dict.fromkeys(r["corpus"] for r in results):
         rows = [r for r in results if r["corpus"] == corpus]

@@ -193,7 +193,7 @@ def child(args: argparse.Namespace) -> dict:
 
 # --------------------------------------------------------------------------- report
 def markdown(rows: list[dict], command: str) -> str:
-    from machine import machine_info, package_versions  # same folder
+    from machine import header_lines, machine_info, package_versions  # same folder
 
     info = machine_info()
     versions = {k: v for k, v in package_versions().items()
@@ -207,12 +207,7 @@ def markdown(rows: list[dict], command: str) -> str:
         "machine), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
         "path (`analysis.outofcore`), an alternative to `themes`.",
         "",
-        f"Command: {command if command.startswith('`') else '`' + command + '`'}",
-        "",
-        "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()),
-        "",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
-        "",
+        *header_lines(command, info, versions),
         "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | note |",
         "|---:|---:|---:|---|---:|---:|---:|---|",
     ]
