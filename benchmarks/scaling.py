@@ -9,7 +9,7 @@ Every stage runs in its own subprocess, so its peak RSS (``ru_maxrss``) is its o
 
 - ``ingest``     ``analysis.corpus.ingest`` + ``write_ingest`` on a JSONL table
 - ``themes``     ``analysis.themes.write_theme_tables`` (in memory, default backend)
-- ``themes-ooc`` ``analysis.outofcore.fit_themes_out_of_core`` (chunked, bounded memory)
+- ``themes-ooc`` ``analysis.themes.outofcore.fit_themes_out_of_core`` (chunked, bounded memory)
 - ``alignment``  ``analysis.alignment.write_alignment_tables`` (codebook priorities + goals)
 
 Run (see benchmarks/README.md)::
@@ -50,7 +50,7 @@ def text_pool() -> tuple[list[str], list[str]]:
     """Real units of text: (every Polis comment, every Bliv Hørt segment)."""
     import pandas as pd
 
-    from analysis.segment import segment_text
+    from analysis.corpus.segment import segment_text
 
     units: list[str] = []
     for f in sorted(glob.glob(str(SHARED / "polis" / "*" / "comments.csv"))):
@@ -72,7 +72,7 @@ def build_corpus(n_segments: int, folder: Path, random_state: int = 0) -> tuple[
     half Polis comments) as separate paragraphs. Two random words are dropped from every sampled unit so that segments are (mostly) distinct
     texts: caches keyed on a segment's text would otherwise make the big corpora look cheap.
     """
-    from analysis.segment import segment_text
+    from analysis.corpus.segment import segment_text
 
     polis, danish = text_pool()
     pool = polis + danish
@@ -130,7 +130,7 @@ def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: 
                                    random_state=random_state)
         return {"tables": sorted(paths) if isinstance(paths, dict) else str(paths)}
     if name == "themes-ooc":
-        from analysis.outofcore import fit_themes_out_of_core
+        from analysis.themes.outofcore import fit_themes_out_of_core
 
         out = workdir / "processed-ooc"
         paths = fit_themes_out_of_core(processed / "segments.parquet", out, n_themes=n_themes,
@@ -205,7 +205,7 @@ def markdown(rows: list[dict], command: str) -> str:
         "(time and memory only). Each stage ran in its own subprocess; wall = the stage's own time",
         "(imports excluded), CPU = its user + system CPU seconds (less sensitive to other work on the",
         "machine), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
-        "path (`analysis.outofcore`), an alternative to `themes`.",
+        "path (`analysis.themes.outofcore`), an alternative to `themes`.",
         "",
         *header_lines(command, info, versions),
         "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | note |",

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.stance import STANCES, segment_stance
+from analysis.alignment.stance import STANCES, segment_stance
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "stance_labels.csv"
@@ -68,8 +68,8 @@ def speed(n: int = 100_000, seed: int = 0) -> pd.DataFrame | None:
     import numpy as np
 
     from analysis.config import SHARED_DATA
-    from analysis.priorities import segment_priorities
-    from analysis.segment import segment_responses
+    from analysis.alignment.priorities import segment_priorities
+    from analysis.corpus.segment import segment_responses
 
     path = SHARED_DATA / "blivhoert-190" / "responses.jsonl"
     if not path.is_file():

@@ -34,7 +34,7 @@ report_root = None  # None: reports/
 import pandas as pd
 from IPython.display import display
 
-from analysis import plots
+from analysis.report import plots
 from analysis.report import report_figures
 from analysis.tables import load_study_tables
 

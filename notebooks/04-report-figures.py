@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import plots
+from analysis.report import plots
 from analysis.report import report_figures, save_figure
 from analysis.tables import load_study_tables
 

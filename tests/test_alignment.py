@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.alignment import (alignment_tables, boot_ratio, group_priority, keyness, write_alignment_tables)
-from analysis.codebook import load_codebook, load_goals
+from analysis.alignment.codebook import load_codebook, load_goals
 from analysis.config import SHARED_DATA
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ def test_campaigns_once_counts_group_as_one():
 
 
 def _sp(segments, cb):
-    from analysis.priorities import segment_priorities
+    from analysis.alignment.priorities import segment_priorities
     return segment_priorities(segments, cb), segments
 
 
@@ -142,7 +142,7 @@ def test_blivhoert_tables(tmp_path):
     path = SHARED_DATA / "blivhoert-190" / "responses.jsonl"
     if not path.is_file():
         pytest.skip(f"shared reference data absent ({path})")
-    from analysis.segment import segment_responses
+    from analysis.corpus.segment import segment_responses
     raw = pd.read_json(path, lines=True)
     resp = pd.DataFrame({"response_id": raw.response_id.astype(str), "text": raw.text.str.replace("\r\n", "\n"),
                          "respondent_type": "unknown", "language": "da"})

@@ -8,8 +8,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.cleaning import clean_text, is_list_item, normalise_characters
-from analysis.segment import segment_text
+from analysis.corpus.cleaning import clean_text, is_list_item, normalise_characters
+from analysis.corpus.segment import segment_text
 
 
 def _paragraphs(text: str) -> list[str]:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.codebook import CodebookError, PhraseSet, load_codebook, load_goals, word_regex
+from analysis.alignment.codebook import CodebookError, PhraseSet, load_codebook, load_goals, word_regex
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDIES = ["udsatte-byomraader-2025", "blivhoert-190"]

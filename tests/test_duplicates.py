@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import SHARED_DATA
-from analysis.duplicates import campaign_table, near_duplicate_groups, near_duplicate_pairs, shingles
+from analysis.corpus.duplicates import campaign_table, near_duplicate_groups, near_duplicate_pairs, shingles
 
 BLIVHOERT = SHARED_DATA / "blivhoert-190" / "responses.jsonl"
 

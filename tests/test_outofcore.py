@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.outofcore import fit_themes_out_of_core, iter_segment_batches, sample_segments
+from analysis.themes.outofcore import fit_themes_out_of_core, iter_segment_batches, sample_segments
 
 TOPICS = {
     "cykel": ["cykelsti", "cyklist", "cykelbane", "cykelparkering", "ladcykel", "supercykelsti"],

@@ -15,7 +15,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
-from analysis import plots  # noqa: E402
+from analysis.report import plots  # noqa: E402
 
 WORDS = ("bolig tryghed beskæftigelse uddannelse børn unge sundhed grønne områder fællesskab "
          "kriminalitet ældre trafik cykelstier klimatilpasning energi affald naboskab").split()

@@ -5,9 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.codebook import Codebook, Priority
+from analysis.alignment.codebook import Codebook, Priority
 from analysis.config import SHARED_DATA
-from analysis.priorities import segment_priorities
+from analysis.alignment.priorities import segment_priorities
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "data/raw/udsatte-byomraader-2025/codebook.yaml"
@@ -75,7 +75,7 @@ def seed_segments():
     path = SHARED_DATA / "seed" / "000_31c7afb107f199fb.txt"
     if not path.is_file():
         pytest.skip(f"shared reference data absent ({path}); the seed test needs ../shared/data")
-    from analysis.segment import segment_responses
+    from analysis.corpus.segment import segment_responses
     import analysis.corpus as corpus
     try:
         res = corpus.ingest(ROOT / "data/raw/udsatte-byomraader-2025", language="da")

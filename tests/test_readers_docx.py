@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.readers import ReadError, read_document
-from analysis.readers.docx import read_docx
+from analysis.corpus.readers import ReadError, read_document
+from analysis.corpus.readers.docx import read_docx
 
 docx = pytest.importorskip("docx")
 

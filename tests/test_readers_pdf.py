@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.readers import ReadError, read_document
-from analysis.readers import pdf as pdf_reader
-from analysis.readers.pdf import is_page_number, read_pdf, strip_running_lines
+from analysis.corpus.readers import ReadError, read_document
+from analysis.corpus.readers import pdf as pdf_reader
+from analysis.corpus.readers.pdf import is_page_number, read_pdf, strip_running_lines
 
 fpdf = pytest.importorskip("fpdf", reason="fpdf2 (dev extra) writes the PDF fixtures")
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import SHARED_DATA
-from analysis.redact import KINDS, PLACEHOLDERS, find_personal_data, redact_text, redaction_report
+from analysis.corpus.redact import KINDS, PLACEHOLDERS, find_personal_data, redact_text, redaction_report
 
 SEED = SHARED_DATA / "seed" / "000_31c7afb107f199fb.txt"
 BLIVHOERT = SHARED_DATA / "blivhoert-190" / "responses.jsonl"

@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import analysis  # noqa: E402
-from analysis import plots, report  # noqa: E402
+from analysis.report import build as report, plots  # noqa: E402
 from analysis.config import load_study  # noqa: E402
 from analysis.tables import write_table  # noqa: E402
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.cleaning import clean_text
-from analysis.segment import segment_responses, segment_text, split_sentences
+from analysis.corpus.cleaning import clean_text
+from analysis.corpus.segment import segment_responses, segment_text, split_sentences
 
 
 def _sentences(text: str, language: str = "da") -> list[str]:

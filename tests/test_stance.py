@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.stance import STANCES, segment_stance, stance_of_text
+from analysis.alignment.stance import STANCES, segment_stance, stance_of_text
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "data" / "stance_labels.csv"

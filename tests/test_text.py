@@ -6,17 +6,19 @@ import pytest
 
 from analysis.text import (
     CONSULTATION_STOP_WORDS,
-    TermFeatures,
     Token,
-    document_frequency_limits,
-    find_multiword_terms,
-    join_multiword_terms,
     lemma,
     lemmas,
-    normalize_terms,
     stem,
     stop_words,
     tokenize,
+)
+from analysis.themes.features import (
+    TermFeatures,
+    document_frequency_limits,
+    find_multiword_terms,
+    join_multiword_terms,
+    normalize_terms,
 )
 
 AEOEAA = "Børnene på Østerbro får æbler, søer og åer; Ærø og Ålborg i Århus."
@@ -114,7 +116,7 @@ def test_term_features_rejects_text_without_content_words():
 
 @pytest.mark.slow
 def test_lemmatisation_is_cached_per_unique_token(monkeypatch):
-    import analysis.text as text
+    import analysis.themes.features as text
 
     stop = stop_words("da")
     calls = []

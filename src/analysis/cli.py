@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .config import ConfigError, load_study
+from analysis import __version__
+from analysis.config import ConfigError, load_study
 
 
 def _meta(values: list[str]) -> dict[str, str]:
@@ -30,8 +30,8 @@ def _meta(values: list[str]) -> dict[str, str]:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .corpus import IngestError, ingest, write_ingest
-    from .pipeline import log, record_study
+    from analysis.corpus.ingest import IngestError, ingest, write_ingest
+    from analysis.pipeline import log, record_study
 
     source = Path(args.input)
     study = None
@@ -70,26 +70,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _study_of(folder: Path):
-    from .pipeline import study_for_folder
+    from analysis.pipeline import study_for_folder
 
     return study_for_folder(folder)
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    from .pipeline import log
-    from .themes import write_theme_tables
+    from analysis.pipeline import log
+    from analysis.themes.tables import write_theme_tables
 
     folder = Path(args.dir)
     study = _study_of(folder)
     k = args.k if args.k == "auto" else int(args.k)
     seed_terms = None
     if args.seed_codebook:
-        from .codebook import load_codebook
+        from analysis.alignment.codebook import load_codebook
 
         language = args.language or (study.language if study else "da")
         seed_terms = load_codebook(args.seed_codebook).seed_terms(language)
     if args.out_of_core:
-        from .outofcore import fit_themes_out_of_core
+        from analysis.themes.outofcore import fit_themes_out_of_core
 
         paths = fit_themes_out_of_core(
             folder / "segments.parquet", folder, n_themes=k if k != "auto" else "auto",
@@ -112,8 +112,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    from .alignment import write_alignment_tables
-    from .pipeline import log
+    from analysis.alignment.tables import write_alignment_tables
+    from analysis.pipeline import log
 
     folder = Path(args.dir)
     study = _study_of(folder)
@@ -133,14 +133,14 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .pipeline import run_study
+    from analysis.pipeline import run_study
 
     run_study(args.study, steps=("report",))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import STAGES, run_study
+    from analysis.pipeline import STAGES, run_study
 
     steps = tuple(s.strip() for s in args.steps.split(",")) if args.steps else tuple(STAGES)
     unknown = [s for s in steps if s not in STAGES]

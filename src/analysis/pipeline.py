@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .config import StudyConfig, load_study
+from analysis.config import StudyConfig, load_study
 
 STUDY_RECORD = "study.json"
 
@@ -47,7 +47,7 @@ def study_for_folder(processed_dir: Path) -> StudyConfig | None:
 
 
 def stage_ingest(study: StudyConfig, **overrides) -> dict[str, Path]:
-    from .corpus import ingest_study, write_ingest
+    from analysis.corpus.ingest import ingest_study, write_ingest
 
     result = ingest_study(study, **overrides)
     paths = write_ingest(result, study.processed_dir)
@@ -58,7 +58,7 @@ def stage_ingest(study: StudyConfig, **overrides) -> dict[str, Path]:
 
 
 def stage_themes(study: StudyConfig, **overrides):
-    from .themes import write_theme_tables
+    from analysis.themes.tables import write_theme_tables
 
     cfg = dict(study.themes)
     k = overrides.pop("n_themes", cfg.pop("k", "auto"))
@@ -66,7 +66,7 @@ def stage_themes(study: StudyConfig, **overrides):
     kwargs = dict(n_themes=k, language=study.language, backend=cfg.pop("backend", "nmf"),
                   random_state=study.random_state)
     if cfg.pop("out_of_core", False):  # bounded memory for very large consultations
-        from .outofcore import fit_themes_out_of_core
+        from analysis.themes.outofcore import fit_themes_out_of_core
 
         kwargs.pop("backend")
         kwargs.update(cfg)
@@ -81,7 +81,7 @@ def stage_themes(study: StudyConfig, **overrides):
 
 
 def stage_align(study: StudyConfig, **overrides):
-    from .alignment import write_alignment_tables
+    from analysis.alignment.tables import write_alignment_tables
 
     if study.goals is None or study.codebook is None:
         log(f"    skipped: {study.config_path} names no goals/codebook files")
@@ -95,7 +95,7 @@ def stage_align(study: StudyConfig, **overrides):
 
 
 def stage_report(study: StudyConfig, **overrides):
-    from .report import build_report
+    from analysis.report.build import build_report
 
     path = build_report(study, **overrides)
     log(f"    report: {path}")

@@ -56,7 +56,7 @@ def load_study_tables(study, processed_root=None, report_root=None):
 
     >>> cfg, tables = load_study_tables("udsatte-byomraader-2025")  # doctest: +SKIP
     """
-    from .config import load_study
+    from analysis.config import load_study
 
     cfg = load_study(study, processed_root=Path(processed_root) if processed_root else None,
                      report_root=Path(report_root) if report_root else None)

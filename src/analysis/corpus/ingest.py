@@ -7,7 +7,7 @@ plus ``redaction_report``. Every input file or row appears in
 ``ingest_report`` with a status and a reason; one bad file never stops the
 others.
 
->>> from analysis.corpus import ingest
+>>> from analysis.corpus.ingest import ingest
 >>> result = ingest("data/raw/udsatte-byomraader-2025")          # doctest: +SKIP
 >>> result.responses[["response_id", "respondent_type", "status"]]  # doctest: +SKIP
 """
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cleaning import clean_text
-from .readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
-from .readers.tables import TABLE_SUFFIXES, TableRow, read_table_rows
-from .respondents import infer_respondent_type, normalise_respondent_type
-from .segment import segment_responses
-from .text import check_language
+from analysis.corpus.cleaning import clean_text
+from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
+from analysis.corpus.readers.tables import TABLE_SUFFIXES, TableRow, read_table_rows
+from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
+from analysis.corpus.segment import segment_responses
+from analysis.text import check_language
 
 __all__ = ["IngestResult", "IngestError", "ingest", "write_ingest", "classify_attachment_only",
            "ANALYSABLE_STATUSES"]
@@ -217,7 +217,7 @@ def _dedupe_ids(items: list[_Item]) -> None:
 
 # --------------------------------------------------------------------------- processing
 def _redact(text: str, language: str, keep_office_holders: bool) -> tuple[str, dict[str, int]]:
-    from .redact import redact_text
+    from analysis.corpus.redact import redact_text
 
     return redact_text(text, language=language, keep_office_holders=keep_office_holders)
 
@@ -284,7 +284,7 @@ RESPONSE_COLUMNS = ["response_id", "respondent", "respondent_type", "respondent_
 
 def _add_duplicate_groups(responses: pd.DataFrame) -> pd.DataFrame:
     """Attach ``duplicate_group`` / ``duplicate_group_size`` (empty when no near-duplicate)."""
-    from .duplicates import near_duplicate_groups
+    from analysis.corpus.duplicates import near_duplicate_groups
 
     analysable = responses[responses["status"].isin(ANALYSABLE_STATUSES)]
     groups = near_duplicate_groups(analysable[["response_id", "text"]])
@@ -375,7 +375,7 @@ def ingest(
 
 def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the ingest tables to ``out_dir`` (parquet, plus CSV for people)."""
-    from .tables import write_table
+    from analysis.tables import write_table
 
     out = Path(out_dir)
     paths = {

@@ -60,15 +60,15 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
             "response. Split it into one file per response, or raise the limit (--max-mb).",
         )
     if suffix in TEXT_SUFFIXES:
-        from .plaintext import read_text_file
+        from analysis.corpus.readers.plaintext import read_text_file
 
         return read_text_file(path)
     if suffix in PDF_SUFFIXES:
-        from .pdf import read_pdf
+        from analysis.corpus.readers.pdf import read_pdf
 
         return read_pdf(path)
     if suffix in DOCX_SUFFIXES:
-        from .docx import read_docx
+        from analysis.corpus.readers.docx import read_docx
 
         return read_docx(path)
     raise ReadError(

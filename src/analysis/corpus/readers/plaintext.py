@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import Document, ReadError
+from analysis.corpus.readers import Document, ReadError
 
 
 

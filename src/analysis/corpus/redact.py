@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .text import check_language, stop_words
+from analysis.text import check_language, stop_words
 
 KINDS = ("email", "phone", "cpr", "address", "name")
 PLACEHOLDERS = {

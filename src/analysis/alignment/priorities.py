@@ -16,14 +16,14 @@ Rules (the codebook file documents the term syntax):
    no, without; nicht, kein, ohne) among the three words before it, in the same clause,
    is flagged ``negated``. A negated priority in a segment whose cue stance is neutral
    states a deficit, so that row's stance is ``concern``; explicit cues win otherwise.
-4. Stance comes from :func:`analysis.stance.segment_stance` (one per segment) and is
+4. Stance comes from :func:`analysis.alignment.stance.segment_stance` (one per segment) and is
    copied to each priority row (with rule 3).
 
 Speed: each distinct word form is lemmatised and matched once (cached), so work grows
 with the vocabulary, not with the corpus; phrases are looked up by their first word.
 
 >>> import pandas as pd
->>> from analysis.codebook import Codebook, Priority
+>>> from analysis.alignment.codebook import Codebook, Priority
 >>> cb = Codebook((Priority("employment", "Employment", (), terms={"da": ("beskæftigelse",)}),), "1")
 >>> segs = pd.DataFrame({"segment_id": ["s1"], "text": ["Flere borgere er uden beskæftigelse."]})
 >>> segment_priorities(segs, cb)[["priority_id", "evidence", "negated", "stance"]].values.tolist()
@@ -37,8 +37,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.codebook import Codebook, PhraseSet, load_codebook, word_regex
-from analysis.stance import load_cues, segment_stance
+from analysis.alignment.codebook import Codebook, PhraseSet, load_codebook, word_regex
+from analysis.alignment.stance import load_cues, segment_stance
 from analysis.text import check_language, lemma, tokenize
 
 NEGATION_WINDOW = 3
@@ -51,7 +51,7 @@ COLUMNS = ["segment_id", "priority_id", "evidence", "n_matches", "negated", "sta
 class PriorityMatcher:
     """A codebook compiled for one language; call :meth:`match` on a text.
 
-    >>> from analysis.codebook import Codebook, Priority
+    >>> from analysis.alignment.codebook import Codebook, Priority
     >>> cb = Codebook((Priority("edu", "Education", (), terms={"da": ("uddannelse",)}),), "1")
     >>> [(m[0], m[3]) for m in PriorityMatcher(cb, "da").match("Flere ungdomsuddannelser")]
     [('edu', 'ungdomsuddannelser')]
@@ -147,9 +147,9 @@ def segment_priorities(segments: pd.DataFrame, codebook: Codebook | str | Path, 
     Parameters
     ----------
     segments : DataFrame with ``segment_id`` and ``text``.
-    codebook : a :class:`~analysis.codebook.Codebook` or the path of a codebook YAML.
+    codebook : a :class:`~analysis.alignment.codebook.Codebook` or the path of a codebook YAML.
     language : "da", "en" or "de".
-    stance : optional precomputed :func:`analysis.stance.segment_stance` table.
+    stance : optional precomputed :func:`analysis.alignment.stance.segment_stance` table.
 
     Returns
     -------

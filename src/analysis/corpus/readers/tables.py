@@ -33,7 +33,7 @@ from typing import IO, Any
 
 import pandas as pd
 
-from .plaintext import decode_bytes
+from analysis.corpus.readers.plaintext import decode_bytes
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".xlsx", ".xls"}
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from .text import WORD_RE
+from analysis.text import WORD_RE
 
 _PLACEHOLDER_RE = re.compile(r"\[[A-ZÆØÅ]{2,12}\]")
 

@@ -1,4 +1,4 @@
-"""Read a PDF into a :class:`~analysis.readers.Document` with its page texts.
+"""Read a PDF into a :class:`~analysis.corpus.readers.Document` with its page texts.
 
 Text comes from the PDF's own text layer (pypdf). Repeated running headers and
 footers ("Københavns Kommune – Høringssvar", "Side 3 af 7") are dropped, so that
@@ -25,7 +25,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from . import Document, ReadError
+from analysis.corpus.readers import Document, ReadError
 
 # How many non-empty lines at the top and at the bottom of a page are looked at
 # for running headers, footers and page numbers.

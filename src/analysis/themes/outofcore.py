@@ -19,7 +19,7 @@ once. This module keeps memory bounded by the chunk size, not the corpus:
 The tables are those of the in-memory path (same columns, same meaning): ``themes``,
 ``segment_themes``, ``response_themes``.
 
->>> from analysis.outofcore import fit_themes_out_of_core
+>>> from analysis.themes.outofcore import fit_themes_out_of_core
 >>> paths = fit_themes_out_of_core("data/processed/big/segments.parquet",
 ...                                "data/processed/big", n_themes=12)  # doctest: +SKIP
 >>> sorted(paths)                                                     # doctest: +SKIP
@@ -28,7 +28,6 @@ The tables are those of the in-memory path (same columns, same meaning): ``theme
 
 from __future__ import annotations
 
-import math
 import shutil
 import tempfile
 from pathlib import Path
@@ -168,7 +167,7 @@ class _Counter:
 # --------------------------------------------------------------------------- helpers
 def _hearing_words(segments_path: Path) -> list[str]:
     """The hearing title's words (as :func:`analysis.themes.write_theme_tables` drops them)."""
-    from .text import WORD_RE
+    from analysis.text import WORD_RE
 
     resp = Path(segments_path).with_name("responses.parquet")
     if not resp.is_file():
@@ -200,7 +199,7 @@ def _stability(Xs: sp.csr_matrix, X: sp.csr_matrix, C: np.ndarray, n_themes: int
     from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 
-    from .themes import _term_vectors, match_themes
+    from analysis.themes.vectors import _term_vectors, match_themes
 
     n = Xs.shape[0]
     rng = np.random.RandomState(random_state)
@@ -319,10 +318,13 @@ def fit_themes_out_of_core(
     from sklearn.decomposition import NMF, MiniBatchNMF
     from sklearn.exceptions import ConvergenceWarning
 
-    from .tables import write_table
-    from .text import TermFeatures, check_language, normalize_terms, stop_words
-    from .themes import (PLACEHOLDER_WORDS, THEME_COLUMNS, ThemeModel, _distinctive, _row_normalize,
-                         _term_vectors, label_from_terms, npmi_coherence, smooth_terms, term_similarity)
+    from analysis.tables import write_table
+    from analysis.text import check_language, stop_words
+    from analysis.themes.features import TermFeatures, normalize_terms
+    from analysis.themes.model import ThemeModel
+    from analysis.themes.vectors import (PLACEHOLDER_WORDS, THEME_COLUMNS, _distinctive, _row_normalize,
+                                         _term_vectors, label_from_terms, npmi_coherence, smooth_terms,
+                                         term_similarity)
 
     check_language(language)
     if n_themes != "auto" and not (isinstance(n_themes, (int, np.integer)) and n_themes >= 1):

@@ -47,9 +47,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.codebook import Codebook, GoalSet, load_codebook, load_goals
-from analysis.priorities import segment_priorities
-from analysis.stance import STANCES, segment_stance
+from analysis.alignment.codebook import Codebook, GoalSet, load_codebook, load_goals
+from analysis.alignment.priorities import segment_priorities
+from analysis.alignment.stance import STANCES, segment_stance
 from analysis.tables import read_table, write_table
 from analysis.text import WORD_RE, lemma, stop_words, tokenize
 
@@ -281,7 +281,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     correlation over all priority × goal cells between the codebook indicator and the
     similarity. Intervals come from the same response resamples.
     """
-    from .evaluate import cohen_kappa
+    from analysis.evaluate import cohen_kappa
 
     resp = _responses_frame(segments, responses)
     ids, gids = codebook.ids, goals.ids

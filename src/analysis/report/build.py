@@ -13,7 +13,7 @@ Two jobs:
 function), so notebook 04 and any script draw the same set.
 
 >>> from analysis.config import load_study
->>> from analysis.report import build_report
+>>> from analysis.report.build import build_report
 >>> html = build_report(load_study("udsatte-byomraader-2025"))  # doctest: +SKIP
 >>> html.name                                                    # doctest: +SKIP
 'report.html'
@@ -35,8 +35,9 @@ from typing import Any
 import matplotlib as mpl
 import pandas as pd
 
-from . import __version__, plots
-from .config import PROJECT_ROOT, StudyConfig
+from analysis import __version__
+from analysis.report import plots
+from analysis.config import PROJECT_ROOT, StudyConfig
 
 __all__ = [
     "FIGURE_DPI",
@@ -122,7 +123,7 @@ def save_figure(fig: mpl.figure.Figure, name: str, study_or_dir: StudyConfig | s
 
     Parameters
     ----------
-    fig : the figure (e.g. ``ax.figure`` from a :mod:`analysis.plots` function).
+    fig : the figure (e.g. ``ax.figure`` from a :mod:`analysis.report.plots` function).
     name : file stem, e.g. ``"theme-sizes"``.
     study_or_dir : a :class:`StudyConfig` (figures go to ``study.figures_dir``) or a
         report folder (figures go to ``<folder>/figures``).
@@ -228,7 +229,7 @@ def study_labels(study: StudyConfig | None) -> dict[str, pd.DataFrame]:
            "goal": pd.DataFrame(columns=["goal_id", "label"])}
     if study is None or study.goals is None or not Path(study.goals).is_file():
         return out
-    from .codebook import load_codebook, load_goals
+    from analysis.alignment.codebook import load_codebook, load_goals
 
     danish = study.language == "da"
     goals = load_goals(study.goals)
@@ -340,7 +341,7 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
     if camp is None:  # ingest marks duplicate groups on responses; summarise them here
         camp = pd.DataFrame()
         if "duplicate_group" in responses.columns and len(responses):
-            from .duplicates import campaign_table
+            from analysis.corpus.duplicates import campaign_table
 
             camp = campaign_table(responses)
     figs.append(ReportFigure("campaign-sizes", "Campaigns and near-duplicates", "campaign_table",

@@ -2,7 +2,7 @@
 
 The cues live in ``analysis/resources/stance_cues.yaml`` (Danish, English, German); the
 file documents the cue syntax and the rules (negation, concession, contrast, ties).
-Stance is a property of the segment, not of a priority: :mod:`analysis.priorities`
+Stance is a property of the segment, not of a priority: :mod:`analysis.alignment.priorities`
 copies it onto every priority the segment raises.
 
 >>> import pandas as pd
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.codebook import CodebookError, PhraseSet
+from analysis.alignment.codebook import CodebookError, PhraseSet
 from analysis.text import check_language, lemma, tokenize
 
 STANCES = ("support", "concern", "request", "neutral")

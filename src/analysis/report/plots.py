@@ -7,7 +7,7 @@ in the package style sheet (``analysis.mplstyle``), applied with :func:`use_styl
 An empty table gives an Axes that says "no data" instead of an error.
 
 >>> import pandas as pd
->>> from analysis import plots
+>>> from analysis.report import plots
 >>> themes = pd.DataFrame({"theme_id": [0, 1], "label": ["bolig, tryghed", "job, uddannelse"],
 ...                        "size": [12, 7], "share": [0.63, 0.37]})
 >>> with plots.use_style():
@@ -75,7 +75,7 @@ class use_style:
     Called plainly it applies the style for the rest of the session; in a ``with``
     block the previous settings come back on exit.
 
-    >>> from analysis.plots import use_style
+    >>> from analysis.report.plots import use_style
     >>> with use_style():
     ...     pass
     """

@@ -1,7 +1,7 @@
 """Cut cleaned text into paragraphs and sentences with exact character offsets.
 
 Every span satisfies ``text[start:end] == span_text``. A paragraph is one line
-of cleaned text (see :mod:`analysis.cleaning`), so each bullet-list item is a
+of cleaned text (see :mod:`analysis.corpus.cleaning`), so each bullet-list item is a
 paragraph of its own. Sentences end at ``.``, ``!``, ``?`` or ``…`` followed by
 space and a capital or digit, except after abbreviations (``bl.a.``, ``f.eks.``,
 ``jf.``, ``ca.``, ``nr.``, ``pkt.``, ``kl.``, ``pct.``, ``d.``, ``Dr.``, …)

@@ -1,4 +1,4 @@
-"""Read a Word (.docx) file into a :class:`~analysis.readers.Document`.
+"""Read a Word (.docx) file into a :class:`~analysis.corpus.readers.Document`.
 
 Body paragraphs and tables come in document order. Each non-empty paragraph is
 one paragraph of the output (paragraphs are separated by a blank line, so later
@@ -17,7 +17,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from . import Document, ReadError
+from analysis.corpus.readers import Document, ReadError
 
 CELL_SEPARATOR = " | "
 
