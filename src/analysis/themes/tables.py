@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.tables import write_table
 from analysis.text import WORD_RE, proper_names
 
 from analysis.themes.model import ThemeModel
@@ -397,15 +398,10 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
     model.fit(segments["text"], groups=segments["response_id"].astype(str))
     tables = theme_tables(model, segments, saved_labels=saved)
     folder.mkdir(parents=True, exist_ok=True)
-    tables["themes"].to_parquet(folder / "themes.parquet", index=False)
-    tables["themes"].to_csv(folder / "themes.csv", index=False)
-    tables["segment_themes"].to_parquet(folder / "segment_themes.parquet", index=False)
-    tables["response_themes"].to_parquet(folder / "response_themes.parquet", index=False)
-    tables["response_themes"].to_csv(folder / "response_themes.csv", index=False)
-    tables["theme_quotes"].to_csv(folder / "theme_quotes.csv", index=False)
-    tables["k_diagnostics"].to_csv(folder / "k_diagnostics.csv", index=False)
-    tables["theme_tree"].to_csv(folder / "theme_tree.csv", index=False)
-    tables["theme_skipped"].to_csv(folder / "theme_skipped.csv", index=False)
-    tables["segment_map"].to_parquet(folder / "segment_map.parquet", index=False)
-    tables["theme_labels"].to_csv(labels_file, index=False)
+    for name, csv, parquet in (("themes", True, True), ("segment_themes", False, True),
+                               ("response_themes", True, True), ("theme_quotes", True, False),
+                               ("k_diagnostics", True, False), ("theme_tree", True, False),
+                               ("theme_skipped", True, False), ("segment_map", False, True)):
+        write_table(tables[name], folder, name, csv=csv, parquet=parquet)
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
     return tables
