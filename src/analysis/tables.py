@@ -83,6 +83,15 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return restore_formulas(pd.read_csv(path))
 
 
+def _one_line_ending(table: pd.DataFrame) -> pd.DataFrame:
+    """Carriage returns inside cells become ``\n`` so the CSV writer quotes them (parquet keeps them)."""
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column].dtype):
+            table[column] = table[column].map(
+                lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v, na_action="ignore")
+    return table
+
+
 def _writable_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise TableError(f"{folder}: is a file, not a folder. Give a folder for the tables (e.g. --out data/processed/<study>).")
@@ -152,7 +161,7 @@ def write_table(table: pd.DataFrame, folder: str | Path, name: str, csv: bool = 
     if parquet:
         _write_parquet(table, target / f"{name}.parquet", provenance)
     if csv:
-        text = neutralise_formulas(table).to_csv(index=False, lineterminator="\n")
+        text = _one_line_ending(neutralise_formulas(table)).to_csv(index=False, lineterminator="\n")
         _atomic(target / f"{name}.csv", lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return final / f"{name}.parquet" if parquet else final / f"{name}.csv"
 

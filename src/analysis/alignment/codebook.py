@@ -425,8 +425,8 @@ def validate_goals_and_codebook(goals: str | Path | None, codebook: str | Path |
     if goals is not None:
         _, entries, found = read_goals(Path(goals), language)
         problems += found
-        if goal_ids is None and not found:
-            goal_ids = [e["id"] for e in entries]
+        if goal_ids is None and entries:  # ids of the goals that have one, even if other fields are wrong
+            goal_ids = [e["id"] for e in entries if e["id"]]
     if codebook is not None:
         problems += read_codebook(Path(codebook), goal_ids, Path(goals) if goals else None, language)[3]
     return problems
