@@ -17,6 +17,7 @@ from pathlib import Path
 
 from analysis import __version__
 from analysis.config import ConfigError, load_study
+from analysis.languages import language_codes
 
 
 def _meta(values: list[str]) -> dict[str, str]:
@@ -158,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="read a folder of documents or a table into responses and segments")
     p.add_argument("input", help="folder (txt/md/pdf/docx + optional manifest.csv) or table (csv/tsv/jsonl/xlsx)")
     p.add_argument("--out", required=True, help="folder for responses.parquet, segments.parquet, ingest_report.csv")
-    p.add_argument("--language", choices=["da", "en", "de"], help="language of the responses (default da)")
+    p.add_argument("--language", choices=language_codes(), help="language of the responses (default da)")
     p.add_argument("--hearing", help="name of the consultation")
     p.add_argument("--manifest", help="manifest CSV (default: manifest.csv in the folder)")
     p.add_argument("--text-col", help="table column holding the response text")
@@ -175,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("themes", help="find themes in a processed folder's segments")
     p.add_argument("dir", help="processed folder holding segments.parquet")
     p.add_argument("--k", default="auto", help="number of themes, or 'auto' (default)")
-    p.add_argument("--language", choices=["da", "en", "de"])
+    p.add_argument("--language", choices=language_codes())
     p.add_argument("--backend", default="nmf", choices=["nmf", "kmeans", "lda", "embeddings"])
     p.add_argument("--random-state", type=int)
     p.add_argument("--seed-codebook", help="start some themes from this codebook's priorities")
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", help="processed folder holding segments.parquet and responses.parquet")
     p.add_argument("--goals", help="goals YAML (default: the study's)")
     p.add_argument("--codebook", help="codebook YAML (default: the study's)")
-    p.add_argument("--language", choices=["da", "en", "de"])
+    p.add_argument("--language", choices=language_codes())
     p.add_argument("--random-state", type=int)
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for intervals")
     p.add_argument("--count-campaigns", choices=["per_response", "once"], default="per_response",

@@ -26,6 +26,7 @@ from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read
 from analysis.corpus.readers.tables import TABLE_SUFFIXES, TableRow, read_table_rows
 from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
 from analysis.corpus.segment import segment_responses
+from analysis.languages import language_codes
 from analysis.text import check_language
 
 __all__ = ["IngestResult", "IngestError", "ingest", "write_ingest", "classify_attachment_only",
@@ -225,7 +226,7 @@ def _redact(text: str, language: str, keep_office_holders: bool) -> tuple[str, d
 def _process(item: _Item, language: str, hearing: str, redact: bool, keep_office_holders: bool) -> tuple[dict, list[int | None], dict[str, int]]:
     """Clean, redact and describe one item; return its responses row, page starts, redactions."""
     lang = item.meta.get("language") or language
-    if lang not in ("da", "en", "de"):
+    if lang not in language_codes():
         item.flag("warning", f"{item.source}: language {lang!r} is not supported; analysed as {language!r}.")
         lang = language
     text, page_starts, counts = "", [], {}

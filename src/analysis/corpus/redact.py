@@ -45,6 +45,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.languages import language_codes
 from analysis.text import check_language, stop_words
 
 KINDS = ("email", "phone", "cpr", "address", "name")
@@ -525,7 +526,7 @@ def redaction_report(
         texts = responses_texts[text_col].tolist()
         if language_col and language_col in responses_texts.columns:
             langs = [
-                x if isinstance(x, str) and x in ("da", "en", "de") else language
+                x if isinstance(x, str) and x in language_codes() else language
                 for x in responses_texts[language_col].tolist()
             ]
         else:
