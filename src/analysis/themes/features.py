@@ -180,13 +180,26 @@ def join_multiword_terms(docs: Sequence[Sequence[str | None]],
     >>> join_multiword_terms([["social", "kontrol", None, "job"]], ["social kontrol"])
     [['social', 'kontrol', 'job', 'social kontrol']]
     """
-    wanted = set(terms)
-    sizes = sorted({len(t.split(" ")) for t in wanted if " " in t and len(t.split(" ")) <= max_n})
+    wanted = {tuple(t.split(" ")) for t in terms if " " in t and len(t.split(" ")) <= max_n}
+    sizes = sorted({len(t) for t in wanted})
+    firsts = {t[0] for t in wanted}
     out = []
     for row in docs:
         words = [t for t in row if t is not None]
-        for n in sizes:
-            words.extend(g for g in (" ".join(x) for x in _ngrams(row, n)) if g in wanted)
+        if sizes and any(t in firsts for t in words):
+            found: dict[int, list[str]] = {n: [] for n in sizes}
+            m = len(row)
+            for i, t in enumerate(row):
+                if t is None or t not in firsts:
+                    continue
+                for n in sizes:
+                    if i + n > m:
+                        break
+                    gram = tuple(row[i:i + n])
+                    if gram in wanted:
+                        found[n].append(" ".join(gram))
+            for n in sizes:
+                words.extend(found[n])
         out.append(words)
     return out
 
