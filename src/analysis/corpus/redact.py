@@ -313,18 +313,35 @@ def redact_text(
     >>> redact_text("Med venlig hilsen\\nJens Hansen")[0]
     'Med venlig hilsen\\n[NAVN]'
     """
+    new, counts, _ = redact_and_collect(text, language, keep_office_holders)
+    return new, counts
+
+
+def redact_and_collect(
+    text: str, language: str = "da", keep_office_holders: bool = False
+) -> tuple[str, dict[str, int], list[str]]:
+    """Like :func:`redact_text`, and also return the names that were removed.
+
+    The names are for a corpus-wide second pass (a name redacted in one response is
+    redacted wherever it recurs); they are never written anywhere.
+
+    >>> redact_and_collect("Mvh\nJens Kvistholm")[2]
+    ['Jens Kvistholm']
+    """
     counts = dict.fromkeys(KINDS, 0)
     if not isinstance(text, str) or not text:
-        return text, counts
+        return text, counts, []
     spans = find_personal_data(text, language, keep_office_holders)
-    out, last = [], 0
+    out, last, names = [], 0, []
     for s in spans:
         out.append(text[last:s.start])
         out.append(PLACEHOLDERS[s.kind])
         counts[s.kind] += 1
+        if s.kind == "name":
+            names.append(text[s.start:s.end])
         last = s.end
     out.append(text[last:])
-    return "".join(out), counts
+    return "".join(out), counts, names
 
 
 def redaction_report(
@@ -382,6 +399,7 @@ __all__ = [
     "Redaction",
     "find_personal_data",
     "redact_text",
+    "redact_and_collect",
     "redaction_report",
     "is_name_like",
 ]

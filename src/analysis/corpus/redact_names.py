@@ -165,10 +165,10 @@ def is_name_like(s: str, language: str = "da") -> bool:
     return any(len(w) >= 2 and not w.endswith(".") for w in words)
 
 
-def _cased_name(s: str, language: str) -> bool:
+def looks_like_name(s: str, language: str = "da") -> bool:
     """A name as written, or a name of two to four words in all capitals or all lower case.
 
-    >>> _cased_name("LARS BONDESEN", "da"), _cased_name("jens kvistholm", "da"), _cased_name("vi ses", "da")
+    >>> looks_like_name("LARS BONDESEN", "da"), looks_like_name("jens kvistholm", "da"), looks_like_name("vi ses", "da")
     (True, True, False)
     """
     if is_name_like(s, language):
@@ -223,7 +223,7 @@ def _signature_spans(text: str, language: str, keep_office_holders: bool) -> lis
             if stripped.lstrip("-–• ").startswith("[NAVN]"):
                 continue  # already redacted upstream
             nxt = block[k + 1][1] if k + 1 < len(block) else ""
-            if names_phase and _cased_name(stripped.lstrip("-–• "), language):
+            if names_phase and looks_like_name(stripped.lstrip("-–• "), language):
                 if keep_office_holders and _has_role(nxt):
                     continue
                 body = stripped.lstrip("-–• ")
@@ -253,7 +253,7 @@ def _signature_spans(text: str, language: str, keep_office_holders: bool) -> lis
     return spans
 
 
-def name_spans(text: str, language: str, keep_office_holders: bool) -> list[Redaction]:
+def name_spans(text: str, language: str = "da", keep_office_holders: bool = False) -> list[Redaction]:
     spans = []
     for rx in (_INTRO_RE, _FIELD_RE, _TITLE_RE):
         for m in rx.finditer(text):
