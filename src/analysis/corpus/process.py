@@ -1,4 +1,4 @@
-"""One response on its way through ingest: read → redact → clean → redact again → describe.
+r"""One response on its way through ingest: read → redact → clean → redact again → describe.
 
 Redaction runs on the text as the reader gave it, line by line, *before*
 cleaning rejoins hard-wrapped lines (so a signature name and the e-mail line
@@ -10,7 +10,7 @@ cleaned at all and is reported as ``too_large``.
 >>> item = Item("svar.txt", "svar", {}, Document("Med venlig hilsen\nAnna Vestergaard\nanna.v@mail.dk"))
 >>> row, _, counts, names = process(item, "da", "h", redact=True, keep_office_holders=False)
 >>> row["text"], names
-('Med venlig hilsen\n[NAVN]\n[EMAIL]', ['Anna Vestergaard'])
+('Med venlig hilsen\n[NAVN] [EMAIL]', ['Anna Vestergaard'])
 """
 
 from __future__ import annotations

@@ -321,7 +321,7 @@ def redact_text(
 def redact_and_collect(
     text: str, language: str = "da", keep_office_holders: bool = False
 ) -> tuple[str, dict[str, int], list[str]]:
-    """Like :func:`redact_text`, and also return the names that were removed.
+    r"""Like :func:`redact_text`, and also return the names that were removed.
 
     The names are for a corpus-wide second pass (a name redacted in one response is
     redacted wherever it recurs); they are never written anywhere.
