@@ -320,10 +320,7 @@ def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
         "segments": write_table(result.segments, out, "segments"),
         "redaction_report": write_table(result.redaction_report, out, "redaction_report"),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    report_path = out / "ingest_report.csv"
-    result.ingest_report.to_csv(report_path, index=False, lineterminator="\n")
-    paths["ingest_report"] = report_path
+    paths["ingest_report"] = write_table(result.ingest_report, out, "ingest_report", parquet=False)
     return paths
 
 
