@@ -4,9 +4,11 @@
 of its document-similarity graph (each document linked to its nearest neighbours in the
 SVD space of the smoothed TF-IDF, or of the embeddings): a corpus of k well-separated
 themes has k eigenvalues of the normalised graph Laplacian near zero and a gap after
-them. k is the candidate with the largest gap ``λ[k] - λ[k-1]``. The spectrum costs one
-sparse eigen-decomposition, so only the best few candidates are fitted (for the
-stability and coherence columns) instead of every k. Measured on the labelled corpora
+them. The :data:`N_FITTED` candidates with the largest gaps ``λ[k] - λ[k-1]`` are the
+shortlist of plausible granularities; only they are fitted, and the one whose themes are
+most reproducible above chance (``stability_corrected``, below) is chosen. The spectrum
+costs one sparse eigen-decomposition, so far fewer fits are needed than for a scan of
+every k. Measured on the labelled corpora
 (benchmarks/themes_quality.md) it lands near the gold number of themes where the
 stability criteria pick the smallest k tried.
 
