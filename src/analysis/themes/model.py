@@ -213,6 +213,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             doc_texts = [texts[i] for i in seg_kept]
             doc_of_segment = np.arange(len(seg_kept))
             doc_groups = [groups[i] for i in seg_kept] if groups is not None else None
+        self._n_letters = len(set(doc_groups)) if self.unit_ == "segment" and doc_groups else 0
         if len(doc_texts) < 2:
             raise ValueError(
                 f"Only {len(doc_texts)} of {n_all} segments have at least {self.min_terms} "
@@ -330,6 +331,11 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             return [min(max(k, lo), hi)]
         if self.k_range is None:
             grid = choose_k.candidate_ks(n)
+            if getattr(self, "_n_letters", 0):
+                # Long letters each raise several themes: with segments as the unit the
+                # range starts at the square root of the number of responses.
+                k0 = min(max(grid[0], int(np.sqrt(self._n_letters))), grid[-1])
+                grid = [k for k in grid if k >= k0] or [k0]
             if self.k_criterion == "eigengap":  # the spectrum is cheap: every k in the range
                 grid = list(range(grid[0], grid[-1] + 1))
             return [k for k in grid if lo <= k <= hi] or [lo]
