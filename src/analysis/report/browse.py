@@ -1,6 +1,7 @@
 """The response browser: one self-contained offline page (``browse.html``).
 
-Themes and priorities with counts; clicking one lists its quotes; clicking a quote opens
+Themes (each sentence counted under its strongest theme) and priorities with counts
+(sentences, after the filters); clicking one lists its quotes; clicking a quote opens
 the whole (redacted) response with its sentences marked by theme, priority and stance;
 filters by respondent type and stance; text search. The data is embedded as JSON
 (escaped so no text can close the ``<script>``); the script only ever sets
@@ -158,7 +159,7 @@ function passes(x) {
   return x.s.kind === 'content' || x.s.kind === 'heading';
 }
 function matches(kind, id) {
-  return all.filter(x => passes(x) && (kind === 'theme' ? x.s.themes.indexOf(id) >= 0
+  return all.filter(x => passes(x) && (kind === 'theme' ? x.s.themes[0] === id
                                                         : x.s.priorities.indexOf(id) >= 0));
 }
 function fillSelect(sel, first, items) {
