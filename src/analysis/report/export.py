@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = ["write_xlsx", "write_docx", "normalise_zip", "sheet_name", "COLUMN_NO
 
 _FIXED = dt.datetime(2000, 1, 1, 0, 0, 0)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
 _MAX_CELL = 32_000  # Excel's limit is 32,767 characters
 
 #: What the common columns mean (README sheet); others are listed by name.
@@ -65,6 +67,8 @@ def normalise_zip(path: str | os.PathLike) -> Path:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for name, data in entries:  # keep the order ([Content_Types].xml must stay first)
+            if name == "docProps/core.xml":  # writers stamp "modified" with the clock on save
+                data = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
             info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
