@@ -97,9 +97,11 @@ def stage_align(study: StudyConfig, **overrides):
 def stage_report(study: StudyConfig, **overrides):
     from analysis.report.build import build_report
 
-    path = build_report(study, **overrides)
-    log(f"    report: {path}")
-    return path
+    paths = build_report(study, **overrides)
+    for key in ("report", "browser", "docx", "xlsx"):
+        log(f"    {key}: {paths[key]}")
+    log(f"    figures: {study.figures_dir} ({len(paths['figures'])} files)")
+    return paths
 
 
 STAGES: dict[str, Callable] = {

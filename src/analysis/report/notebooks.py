@@ -167,3 +167,30 @@ def run_notebooks(sources: list[Path], out_dir: Path, parameters: Mapping[str, A
         html.write_text(notebook_html(nb, title=f"{title} – {source.stem}"), encoding="utf-8")
         written += [target, html]
     return written
+
+
+#: Which command makes which table, for the hint of :func:`missing_tables`.
+_MADE_BY = {"responses": "ingest", "segments": "ingest", "ingest_report": "ingest",
+            "themes": "themes", "response_themes": "themes", "segment_themes": "themes",
+            "theme_quotes": "themes", "k_diagnostics": "themes", "segment_map": "themes"}
+
+
+def missing_tables(cfg: Any, tables: Mapping[str, Any], needed: list[str]) -> str:
+    """A Markdown note naming the tables a notebook needs but does not find, and the command.
+
+    Empty when every table is there.
+
+    >>> class C: name, processed_dir = "s", "data/processed/s"
+    >>> missing_tables(C, {"themes": 1}, ["themes"])
+    ''
+    >>> print(missing_tables(C, {}, ["themes", "alignment_type_priority"]))  # doctest: +ELLIPSIS
+    **Tables missing** in `data/processed/s`: `themes`, `alignment_type_priority` ...
+    """
+    absent = [name for name in needed if name not in tables]
+    if not absent:
+        return ""
+    steps = sorted({_MADE_BY.get(name, "align") for name in absent},
+                   key=["ingest", "themes", "align"].index)
+    return (f"**Tables missing** in `{cfg.processed_dir}`: " + ", ".join(f"`{n}`" for n in absent)
+            + f" (made by the {' and '.join(steps)} stage). Run `analysis run {cfg.name}` in a "
+              f"terminal, then rerun this notebook; until then the sections below are empty.")
