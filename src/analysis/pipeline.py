@@ -275,6 +275,8 @@ def stage_report(study: StudyConfig, **overrides):
     result = build_report(study, **overrides)
     for name, path in report_paths(result).items():
         print(f"{name}: {path}", flush=True)
+    if isinstance(result, dict) and result.get("figures"):
+        print(f"figures: {study.figures_dir} ({len(result['figures'])} files)", flush=True)
     return result
 
 
