@@ -7,10 +7,10 @@ on the cleaned text (a phone number broken over two lines). A text longer than
 ``max_chars`` after reading (a small file that expands, a 10 MB line) is not
 cleaned at all and is reported as ``too_large``.
 
->>> item = Item("svar.txt", "svar", {}, Document("Med venlig hilsen\nAnna Vestergaard\nanna.v@mail.dk"))
+>>> item = Item("svar.txt", "svar", {}, Document("Med venlig hilsen\\nAnna Vestergaard\\nanna.v@mail.dk"))
 >>> row, _, counts, names = process(item, "da", "h", redact=True, keep_office_holders=False)
 >>> row["text"], names
-('Med venlig hilsen\n[NAVN]\n[EMAIL]', ['Anna Vestergaard'])
+('Med venlig hilsen\\n[NAVN] [EMAIL]', ['Anna Vestergaard'])
 """
 
 from __future__ import annotations
