@@ -127,7 +127,6 @@ def _table_items(path: Path, text_col: str | None, id_col: str | None,
     items = []
     for row in rows:
         item = Item(row.source, row.response_id or row.source, dict(row.meta))
-        item.meta["source_id"] = row.response_id or ""
         moderated = str(row.meta.get("moderated", "")).strip()
         if row.status != "ok":
             item.flag(row.status, row.reason)
