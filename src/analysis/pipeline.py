@@ -86,8 +86,12 @@ def stage_align(study: StudyConfig, **overrides):
     if study.goals is None or study.codebook is None:
         log(f"    skipped: {study.config_path} names no goals/codebook files")
         return {}
+    align = study.raw.get("alignment") or {}
     kwargs = dict(language=study.language, random_state=study.random_state,
                   count_campaigns=study.raw.get("count_campaigns", "per_response"))
+    kwargs.update({k: align[k] for k in ("interval", "unit", "min_group_n", "n_boot", "stance_model") if k in align})
+    if kwargs.get("stance_model"):  # relative to the study folder
+        kwargs["stance_model"] = Path(study.config_path).parent / kwargs["stance_model"]
     kwargs.update(overrides)
     tables = write_alignment_tables(study.processed_dir, study.goals, study.codebook, **kwargs)
     log(f"    {len(tables)} alignment tables")
