@@ -18,6 +18,7 @@ is refitted on load, deterministic and independent of library versions.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -29,12 +30,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from analysis.alignment.stance import CUE_CLASSES, STANCES, stance_of_text
 
 
+@lru_cache(maxsize=100_000)
+def _cue_row(text: str, language: str) -> tuple[float, ...]:
+    stance, _, scores = stance_of_text(text, language)
+    return tuple(scores[c] for c in CUE_CLASSES) + tuple(float(stance == s) for s in STANCES)
+
+
 def cue_features(texts: Sequence[str], language: str = "da") -> np.ndarray:
     """Matrix texts × 7: the cue scores (support, concern, request) and the cue stance one-hot."""
-    rows = []
-    for t in texts:
-        stance, _, scores = stance_of_text(t, language)
-        rows.append([scores[c] for c in CUE_CLASSES] + [float(stance == s) for s in STANCES])
+    rows = [_cue_row(str(t), language) for t in texts]
     return np.asarray(rows, dtype=float).reshape(len(rows), len(CUE_CLASSES) + len(STANCES))
 
 

@@ -17,6 +17,7 @@ file documents the cue syntax. On top of the word cues the sentence is read for:
   "should", "muss", "soll" ask for something (weight 0.6, so an explicit cue wins),
   also when negated after the verb ("bør ikke"); not in a question, and not with a
   negator right before a request cue ("ikke behov for").
+- **deficits**: "ikke en gang", "uden at", "not even", "nicht einmal" are concern.
 - **questions** without any cue are read as rhetorical criticism: concern (weight 0.5).
 - **opposition**: "er imod", "stemmer imod", "nej til", "be against", "no to",
   "oppose", "sind gegen", "nein zu", "lehnen ... ab" are concern (weight 1.5).
@@ -74,6 +75,11 @@ OPPOSITION = {
     "en": ("be ~ against", "vote against", "no to", "say no", "oppose", "opposed to", "object to"),
     "de": ("sein ~ gegen", "stimmen gegen", "nein zu", "nein zum", "lehnen ~ ab", "ablehnen", "dagegen",
            "widerstand gegen"),
+}
+DEFICIT = {  # "not even", "without (doing)": something expected is missing
+    "da": ("ikke en gang", "ikke engang", "uden at"),
+    "en": ("not even", "without any"),
+    "de": ("nicht einmal", "nicht mal", "ohne dass"),
 }
 CONTRAST = {  # besides the cue file's contrast words
     "da": ("i stedet",), "en": ("whereas",), "de": ("sondern",),
@@ -167,7 +173,8 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         ignore=PhraseSet([(w, w) for w in block.get("ignore", [])], language, lemmatize_words=False),
         version=str(raw.get("version", "")),
         modals=PhraseSet([((w * MODAL_WEIGHT, c), c) for c, w in modals], language, lemmatize_words=False),
-        opposition=PhraseSet([(c, c) for c in OPPOSITION.get(language, ())], language, lemmatize_words=False),
+        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in OPPOSITION.get(language, ())]
+                             + [((1.0, c), c) for c in DEFICIT.get(language, ())], language, lemmatize_words=False),
         after_support=PhraseSet([(c, c) for c in CONTRAST_AFTER_SUPPORT.get(language, ())], language,
                                 lemmatize_words=False),
         not_negation=PhraseSet([(c, c) for c in NOT_NEGATION.get(language, ())], language, lemmatize_words=False),
@@ -243,8 +250,8 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
         found.append((cls, weight, s, e, _cue))
     for (weight, _cue), s, e in (cues.modals.find(lows, lems) if cues.modals and not question else []):
         found.append(("request", weight, s, e, _cue))
-    for _cue, s, e in (cues.opposition.find(lows, lems) if cues.opposition else []):
-        found.append(("concern", OPPOSITION_WEIGHT, s, e, _cue))
+    for (weight, _cue), s, e in (cues.opposition.find(lows, lems) if cues.opposition else []):
+        found.append(("concern", weight, s, e, _cue))
     # longest span first; on the same span the more specific cue ("bakke ikke op" before "bakke ~ op")
     found.sort(key=lambda m: (m[2], -(m[3] - m[2]), -len(m[4].replace("~", " ").split()), CUE_CLASSES.index(m[0])))
     kept: list[tuple[str, float, int, int]] = []
