@@ -12,7 +12,8 @@ file documents the cue syntax. On top of the word cues the sentence is read for:
   tail carries the main point (its cues weigh 1.5). A tail without cues
   of its own after a support cue in the head states what is still wrong: concern
   ("en positiv udvikling ..., men der er stadig flere uden beskæftigelse"). "stadig",
-  "still", "immer noch" open such a tail only after a support cue.
+  "still", "immer noch" open such a tail only after a support cue and before a negator
+  ("stadig flere uden beskæftigelse"); "men også", "but also" add, they do not contrast.
 - **requests by modal verbs** in the present tense: "skal", "bør", "has to", "must",
   "should", "muss", "soll" ask for something (weight 0.6, so an explicit cue wins),
   also when negated after the verb ("bør ikke"); not in a question, and not with a
@@ -85,6 +86,7 @@ CONTRAST = {  # besides the cue file's contrast words
     "da": ("i stedet",), "en": ("whereas",), "de": ("sondern",),
 }
 CONTRAST_AFTER_SUPPORT = {"da": ("stadig", "fortsat"), "en": ("still",), "de": ("immer noch", "weiterhin")}
+ADDITIVE = frozenset({"også", "tillige", "also", "too", "auch"})
 NOT_NEGATION = {
     "da": ("ikke kun", "ikke blot", "ikke bare", "ikke alene", "ikke mindst", "ikke mindre"),
     "en": ("not only", "not just", "not least", "no doubt"),
@@ -234,7 +236,9 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     not_neg: set[int] = set()
     for _, s, e in (cues.not_negation.find(lows, lems) if cues.not_negation else []):
         not_neg.update(range(s, e))
-    contrast_hits = sorted(s for _, s, _ in cues.contrast.find(lows, lems))
+    # "men også", "but also", "sondern auch" add rather than contrast
+    contrast_hits = sorted(s for _, s, e in cues.contrast.find(lows, lems)
+                           if not (e < len(lows) and lows[e] in ADDITIVE))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
     negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
@@ -285,7 +289,8 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     first_support = min((s for c, _, s, _ in kept if c == "support"), default=None)
     pivots = list(contrast_hits)
     if first_support is not None and cues.after_support is not None:
-        pivots += [s for _, s, _ in cues.after_support.find(lows, lems) if s > first_support]
+        pivots += [s for _, s, _ in cues.after_support.find(lows, lems)  # "stadig ... uden", "still no"
+                   if s > first_support and any(_is_negator(w, cues.negators) for w in lows[s + 1:])]
     pivot = min((p for p in pivots if p > 0 or first_support is None), default=None)
     scores = {c: 0.0 for c in CUE_CLASSES}
     evidence: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
