@@ -126,7 +126,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     tables = write_alignment_tables(
         folder, Path(goals), Path(codebook), language=args.language or (study.language if study else "da"),
         random_state=args.random_state if args.random_state is not None else (study.random_state if study else 0),
-        n_boot=args.n_boot, count_campaigns=args.count_campaigns,
+        n_boot=args.n_boot, count_campaigns=args.count_campaigns, interval=args.interval, unit=args.unit,
     )
     log(f"{len(tables)} tables → {folder}: {', '.join(sorted(tables))}")
     return 0
@@ -193,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for intervals")
     p.add_argument("--count-campaigns", choices=["per_response", "once"], default="per_response",
                    help="count a group of near-duplicate responses per response (default) or once")
+    p.add_argument("--interval", choices=["wilson", "jeffreys", "bootstrap"], default="wilson",
+                   help="interval method for shares and means (default wilson)")
+    p.add_argument("--unit", choices=["response", "segment"], default="response",
+                   help="counting unit: every response weighs 1 (default) or every segment")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("report", help="execute the notebooks and write the HTML report and figures")
@@ -203,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("study", help="study name (data/raw/<name>/study.yaml) or path to a study.yaml")
     p.add_argument("--steps", help="comma-separated subset, e.g. ingest,themes")
     p.set_defaults(func=cmd_run)
+
+    from analysis.alignment.commands import register_commands  # sample-coding, agreement
+
+    register_commands(sub)
     return parser
 
 
