@@ -265,9 +265,11 @@ def candidate_keys(texts, *, threshold: float = 0.8, min_chars: int = 100, min_s
     computed apart (e.g. per partition, with each chunk's ``offset``), concatenate into
     the keys of the whole corpus.
 
-    >>> pos, keys = candidate_keys(["Vi ønsker flere grønne områder og cykelstier i byen. " * 3], offset=7)
-    >>> pos.tolist(), keys.shape[0]
-    ([7], 1)
+    >>> text = ("Vi ønsker flere grønne områder, cykelstier og træer i hele byen, og vi beder "
+    ...         "kommunen om at sikre trygge skoleveje for alle børn i kvarteret.")
+    >>> pos, keys = candidate_keys(["For kort.", text], offset=7)
+    >>> pos.tolist(), keys.shape
+    ([8], (1, 18))
     """
     sets = _eligible_sets(texts, min_chars, min_shingles, shingle_size)
     bands, rows = _banding(threshold, num_perm)
