@@ -358,25 +358,8 @@ def near_duplicate_groups(
     )
     ids = responses[id_col].tolist()
     pos = {rid: k for k, rid in enumerate(ids)}
-    parent = list(range(len(ids)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(pairs["response_id_a"], pairs["response_id_b"]):
-        ra, rb = find(pos[a]), find(pos[b])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the root is the earliest member
-    roots = [find(k) for k in range(len(ids))]
-    sizes = pd.Series(roots).value_counts()
-    grouped_roots = sorted(r for r, n in sizes.items() if n > 1)
-    width = max(3, len(str(len(grouped_roots))))
-    label = {r: f"dup-{n:0{width}d}" for n, r in enumerate(grouped_roots, 1)}
-    group = [label.get(r) for r in roots]
-    size = [int(sizes[r]) if r in label else None for r in roots]
+    links = [(pos[a], pos[b]) for a, b in zip(pairs["response_id_a"], pairs["response_id_b"])]
+    group, size = groups_from_links(len(ids), links)
     return pd.DataFrame(
         {
             "response_id": responses[id_col].to_numpy(),
@@ -384,6 +367,40 @@ def near_duplicate_groups(
             "duplicate_group_size": pd.array(size, dtype="Int64"),
         }
     )
+
+
+def groups_from_links(n: int, links) -> tuple[list[str | None], list[int | None]]:
+    """Group label and size of each of ``n`` responses, from links ``(i, j, ...)``.
+
+    Groups are connected components; ``dup-001``, ``dup-002``, … are numbered in the order
+    of each group's first (smallest) position; a response without links gets ``None``.
+
+    >>> groups_from_links(4, [(1, 3, 0.9)])
+    ([None, 'dup-001', None, 'dup-001'], [None, 2, None, 2])
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, *_ in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the root is the earliest member
+    roots = [find(k) for k in range(n)]
+    sizes = pd.Series(roots, dtype="int64").value_counts()
+    grouped_roots = sorted(r for r, c in sizes.items() if c > 1)
+    width = max(3, len(str(len(grouped_roots))))
+    label = {r: f"dup-{k:0{width}d}" for k, r in enumerate(grouped_roots, 1)}
+    return [label.get(r) for r in roots], [int(sizes[r]) if r in label else None for r in roots]
+
+
+def shingle_hashes(text: str, shingle_size: int = 3) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of the word shingles of ``text`` (see :func:`shingles`)."""
+    return _shingle_hashes(text, shingle_size) if isinstance(text, str) else np.empty(0, dtype=np.uint64)
 
 
 def campaign_table(
@@ -424,4 +441,5 @@ def campaign_table(
     return out.reset_index(drop=True).astype({"size": "int64", "n_chars": "int64"})
 
 
-__all__ = ["shingles", "near_duplicate_pairs", "near_duplicate_groups", "campaign_table"]
+__all__ = ["shingles", "shingle_hashes", "groups_from_links", "candidate_keys", "lsh_buckets",
+           "verify_buckets", "minhash_signatures", "near_duplicate_pairs", "near_duplicate_groups", "campaign_table"]
