@@ -325,6 +325,116 @@ def test_signature_lines_and_sender_names_do_not_make_themes(tmp_path):
         tables = write_theme_tables(tmp_path, n_themes=3, language="da", random_state=0)
     skipped = tables["theme_skipped"]
     signature = skipped[skipped["reason"].str.startswith("signature")]
-    assert set(signature["segment_id"]) == {f"{r}:1:0" for r in range(12)}
+    # Sender lines and sign-offs ("Hilsen fra …") are not evidence: both are skipped as such.
+    assert set(signature["segment_id"]) == {f"{r}:{p}:0" for r in range(12) for p in (1, 2)}
     terms = " ".join(tables["themes"]["top_terms"]).lower()
     assert "valby" not in terms and "amager" not in terms
+
+
+# ---------------------------------------------------------------------------
+# One model, three doors; scikit-learn conventions; parameter and input checks
+# ---------------------------------------------------------------------------
+
+def policy_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Synthetic segments with a hearing-title word and sender lines in every response."""
+    seg = synthetic_segments().drop(columns="gold")
+    extra = []
+    for rid in sorted(seg["response_id"].unique()):
+        extra.append({"segment_id": f"{rid}:9:0", "response_id": rid,
+                      "text": "Afsender: [NAVN], Vesterbro Beboerforening"})
+        extra.append({"segment_id": f"{rid}:9:1", "response_id": rid,
+                      "text": "Vi ønsker at Vesterbro Beboerforening høres om trafik og træer."})
+    seg = pd.concat([seg, pd.DataFrame(extra)], ignore_index=True)
+    responses = pd.DataFrame({"response_id": sorted(seg["response_id"].unique()),
+                              "hearing": "Plan for trafik"})
+    return seg, responses
+
+
+def test_readme_recipe_write_theme_tables_and_cli_give_identical_tables(tmp_path):
+    from analysis.cli import main
+
+    seg, responses = policy_corpus()
+    for name in ("stage", "cli"):
+        (tmp_path / name).mkdir()
+        seg.to_parquet(tmp_path / name / "segments.parquet")
+        responses.to_parquet(tmp_path / name / "responses.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ThemeModel(n_themes="auto", language="da", random_state=0,
+                           title_words=sorted(responses["hearing"].dropna().unique()))
+        model.fit_transform(seg["text"], groups=seg["response_id"],
+                            kind=seg["kind"] if "kind" in seg else None)
+        recipe = theme_tables(model, seg)
+        stage = write_theme_tables(tmp_path / "stage", n_themes="auto", language="da", random_state=0)
+        assert main(["themes", str(tmp_path / "cli")]) == 0
+    cli = {name: pd.read_parquet(tmp_path / "cli" / f"{name}.parquet")
+           for name in ("themes", "segment_themes", "response_themes")}
+    for name in ("themes", "segment_themes", "response_themes", "theme_quotes", "k_diagnostics"):
+        pd.testing.assert_frame_equal(recipe[name], stage[name], check_exact=True)
+    for name, table in cli.items():
+        pd.testing.assert_frame_equal(recipe[name].reset_index(drop=True), table, check_exact=True,
+                                      check_dtype=False)
+    # the policy is the model's: title word and the sender's name are no theme terms
+    terms = " ".join(recipe["themes"]["top_terms"]).lower()
+    assert "trafik" not in terms.split(", ") and "vesterbro" not in terms
+
+
+def test_get_params_set_params_and_clone():
+    from sklearn.base import clone
+
+    m = ThemeModel(4, language="en", k_range=(3, 4), extra_stop_words=("x",))
+    params = m.get_params()
+    assert params["n_themes"] == 4 and params["language"] == "en" and "drop_names" in params
+    c = clone(m)
+    assert c.get_params() == params and c is not m
+    m.set_params(n_runs=2)
+    assert m.n_runs == 2
+    with pytest.raises(ValueError):
+        m.set_params(no_such_parameter=1)
+    from analysis.themes.features import TermFeatures
+
+    tf = clone(TermFeatures("de", form="stem"))
+    assert tf.get_params()["form"] == "stem" and tf.language == "de"
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"n_runs": 0}, "n_runs must be an integer >= 1"),
+    ({"k_range": [1, 2]}, "k_range must be"),
+    ({"k_range": []}, "k_range must be"),
+    ({"backend": "bertopic"}, "backend 'bertopic' is not supported"),
+    ({"form": "root"}, "form 'root' is not supported"),
+    ({"smoothing": -0.5}, "smoothing must be a number >= 0"),
+    ({"threshold": 1.5}, r"threshold must lie in \[0, 1\]"),
+    ({"min_fit": -0.1}, r"min_fit must lie in \[0, 1\]"),
+    ({"unit": "paragraph"}, "unit 'paragraph' is not supported"),
+    ({"language": "fr"}, "language 'fr' is not supported"),
+    ({"n_themes": 0}, "n_themes must be 'auto' or a positive integer"),
+    ({"extra_stop_words": "kommune"}, "extra_stop_words must be a list"),
+])
+def test_every_parameter_is_validated_in_fit(params, message):
+    with pytest.raises(ValueError, match=message):
+        ThemeModel(**params).fit(["bus og metro", "park og træer"] * 4)
+
+
+def test_several_bad_parameters_are_reported_at_once():
+    with pytest.raises(ValueError, match="n_runs.*threshold"):
+        ThemeModel(n_runs=0, threshold=2).fit(["bus og metro", "park og træer"] * 4)
+
+
+def test_k_range_outside_the_data_is_an_error():
+    with pytest.raises(ValueError, match="has no value the data support"):
+        fit_quiet(ThemeModel("auto", k_range=[50, 60]), synthetic_segments()["text"])
+
+
+def test_input_that_is_not_a_sequence_of_texts_is_rejected():
+    seg = synthetic_segments()
+    with pytest.raises(TypeError, match="pass its text column"):
+        ThemeModel(3).fit(seg)
+    with pytest.raises(TypeError, match="single string"):
+        ThemeModel(3).fit("bus og metro")
+    with pytest.raises(TypeError, match=r"X\[1\] is int"):
+        ThemeModel(3).fit(["bus og metro", 5, "park"])
+    # a Series and a list give the same model
+    a = fit_quiet(ThemeModel(3, random_state=0), seg["text"])
+    b = fit_quiet(ThemeModel(3, random_state=0), seg["text"].tolist())
+    assert np.array_equal(a.weights_, b.weights_)

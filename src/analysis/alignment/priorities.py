@@ -16,7 +16,11 @@ Rules (the codebook file documents the term syntax):
    no, without; nicht, kein, ohne) among the three words before it, in the same clause,
    is flagged ``negated``. A negated priority in a segment whose cue stance is neutral
    states a deficit, so that row's stance is ``concern``; explicit cues win otherwise.
-4. Stance comes from :func:`analysis.alignment.stance.segment_stance` (one per segment) and is
+4. Evidence comes only from ``content`` segments (:func:`evidence_segments`): headings,
+   greetings, sender lines, signatures and page furniture never count, and the
+   respondent's own name is blanked out of its segments ("Cyklistforbundet mener ..."
+   does not raise cycling).
+5. Stance comes from :func:`analysis.alignment.stance.segment_stance` (one per segment) and is
    copied to each priority row (with rule 3).
 
 Speed: each distinct word form is lemmatised and matched once (cached), so work grows
@@ -138,6 +142,40 @@ class PriorityMatcher:
              self._negated(text, toks, lows, s))
             for pid, s, e in found
         ]
+
+
+MIN_NAME_CHARS = 3
+
+
+def evidence_segments(segments: pd.DataFrame, responses: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The segments that may count as evidence, with the respondent's own name blanked.
+
+    Keeps ``kind == "content"`` segments (all segments when there is no ``kind``
+    column). When ``responses`` has ``respondent``, every occurrence of that name in the
+    response's segments (case-insensitive) is replaced by spaces of the same length, so
+    character offsets stay valid.
+
+    >>> seg = pd.DataFrame({"segment_id": ["a", "b"], "response_id": ["r", "r"],
+    ...                     "kind": ["content", "signature"],
+    ...                     "text": ["Cyklistforbundet ønsker flere cykelstier.", "Cyklistforbundet"]})
+    >>> resp = pd.DataFrame({"response_id": ["r"], "respondent": ["Cyklistforbundet"]})
+    >>> evidence_segments(seg, resp)["text"].tolist()
+    ['                 ønsker flere cykelstier.']
+    """
+    from analysis.alignment.resampling import content_segments
+
+    out = content_segments(segments).copy()
+    if responses is None or "respondent" not in responses.columns or not len(out):
+        return out
+    names = dict(zip(responses["response_id"].astype(str), responses["respondent"].fillna("").astype(str)))
+    texts = out["text"].fillna("").astype(str).to_numpy().copy()
+    for i, rid in enumerate(out["response_id"].astype(str).to_numpy()):
+        name = names.get(rid, "").strip()
+        if len(name) >= MIN_NAME_CHARS and name.lower() in texts[i].lower():
+            rx = re.compile(re.escape(name), re.IGNORECASE)
+            texts[i] = rx.sub(lambda m: " " * len(m.group(0)), texts[i])
+    out["text"] = texts
+    return out
 
 
 def segment_priorities(segments: pd.DataFrame, codebook: Codebook | str | Path, language: str = "da",

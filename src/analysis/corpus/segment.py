@@ -65,6 +65,13 @@ ORDINAL_TAKERS = frozenset({"den", "det", "the", "der", "des", "dem", "am", "vom
 
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=\S)")
 _WORD_BEFORE = re.compile(r"([^\s(\[\"“”'’]*)$")
+# How far back a token before a full stop is looked for (longer tokens are not abbreviations).
+_LOOKBACK = 64
+
+
+def _word_before(text: str, end: int) -> str:
+    """The token ending at ``end``; looks back a bounded window, so splitting stays linear."""
+    return _WORD_BEFORE.search(text, max(0, end - _LOOKBACK), end).group(1)
 
 
 def split_paragraphs(text: str) -> list[Span]:
@@ -91,7 +98,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
         return False  # "bl.a. job", "d. 1. januar": lower case continues the sentence
     if punct != ".":
         return True  # !, ?, … and ".." / "..." before a capital
-    before = _WORD_BEFORE.search(text, 0, match.start()).group(1)
+    before = _word_before(text, match.start())
     token = before.lower()
     abbreviations = ABBREVIATIONS.get(language, frozenset()) | ABBREVIATIONS["da"]
     if token in abbreviations or token.rstrip(".") in abbreviations:
@@ -101,7 +108,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
     if before.isdigit():
         if nxt.isdigit():
             return False  # "kl. 10. 30" or enumerations of numbers
-        prev = _WORD_BEFORE.search(text, 0, max(0, match.start() - len(before) - 1)).group(1)
+        prev = _word_before(text, max(0, match.start() - len(before) - 1))
         prev = prev.lower().rstrip(".")
         if (prev in NUMBER_TAKERS and len(before) <= 3) or (prev in ORDINAL_TAKERS and len(before) <= 2):
             return False  # "pkt. 4. Mødet", "den 3. Juni"; not "i 2025. Det"
