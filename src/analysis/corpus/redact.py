@@ -41,8 +41,6 @@ import bisect
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
-from typing import NamedTuple
 
 import pandas as pd
 

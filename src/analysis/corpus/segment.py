@@ -14,12 +14,14 @@ of each language are in the language registry (``languages/<code>/segmentation.y
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.corpus.kinds import paragraph_kinds, sentence_kind
 from analysis.languages import get_language
 
 __all__ = ["Span", "split_paragraphs", "split_sentences", "segment_text", "segment_responses"]
@@ -138,7 +140,7 @@ def segment_text(text: str, language: str = "da") -> list[tuple[int, int, Span]]
     return out
 
 
-SEGMENT_COLUMNS = ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text"]
+SEGMENT_COLUMNS = ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text", "kind"]
 
 
 def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int | None]] | None = None) -> pd.DataFrame:
@@ -146,22 +148,27 @@ def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int |
 
     ``responses`` needs ``response_id``, ``text`` and ``language``;
     ``page_starts`` maps a response id to the offsets where its pages begin.
+    ``kind`` says what a segment is (content, heading, greeting, sender,
+    signature, furniture; see :mod:`analysis.corpus.kinds`).
 
-    >>> r = pd.DataFrame({"response_id": ["a"], "text": ["Ja. Nej."], "language": ["da"]})
-    >>> segment_responses(r)[["segment_id", "start", "end", "text"]].values.tolist()
-    [['a:0:0', 0, 3, 'Ja.'], ['a:0:1', 4, 8, 'Nej.']]
+    >>> r = pd.DataFrame({"response_id": ["a"], "text": ["Ja. Nej.\\n\\nMvh\\n[NAVN]"], "language": ["da"]})
+    >>> segment_responses(r)[["segment_id", "start", "end", "text", "kind"]].values.tolist()
+    [['a:0:0', 0, 3, 'Ja.', 'content'], ['a:0:1', 4, 8, 'Nej.', 'content'], ['a:1:0', 10, 13, 'Mvh', 'signature'], ['a:2:0', 14, 20, '[NAVN]', 'signature']]
     """
     rows = []
     page_starts = page_starts or {}
     for rid, text, language in zip(responses["response_id"], responses["text"], responses["language"]):
-        starts = [(o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None]
-        for p, s, span in segment_text(text or "", language):
-            page = None
-            for o, number in starts:
-                if o <= span.start:
-                    page = number
-            rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text))
+        starts = sorted((o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None)
+        offsets = [o for o, _ in starts]
+        paragraphs = split_paragraphs(text or "")
+        kinds = paragraph_kinds([p.text for p in paragraphs], language)
+        for p, (para, para_kind) in enumerate(zip(paragraphs, kinds)):
+            for s, span in enumerate(split_sentences(para.text, language, offset=para.start)):
+                k = bisect.bisect_right(offsets, span.start)
+                page = starts[k - 1][1] if k else None
+                kind = sentence_kind(span.text, para_kind, s, language)
+                rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text, kind))
     table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     return table.astype({"segment_id": "string", "response_id": "string", "paragraph": "int64",
                          "sentence": "int64", "start": "int64", "end": "int64", "page": "Int64",
-                         "text": "string"})
+                         "text": "string", "kind": "string"})
