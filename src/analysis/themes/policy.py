@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from analysis.languages import get_language
 from analysis.text import WORD_RE, stop_words
 
 # Kinds that carry what a respondent says (see the segments' data contract).
@@ -174,6 +175,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
     lower_seen: set[str] = set()
     candidates: set[str] = set()
     streets = STREET_WORDS.get(language, ())
+    capitalises_nouns = get_language(language).capitalises_nouns  # German: every noun
     for text, kind in zip(texts, kinds):
         text = str(text or "")
         words = list(WORD_RE.finditer(text))
@@ -187,7 +189,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
             if kind not in CONTENT_KINDS and not w.isupper():
                 candidates.add(low)
             nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-            if nxt in streets and language == "de":
+            if nxt in streets and capitalises_nouns:
                 candidates.add(low)
         for m in _POSTCODE_RE.finditer(text):
             candidates.add(m.group(1).lower())
@@ -197,7 +199,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
                 if w[:1].isupper() and not w.isupper():
                     candidates.add(w.lower())
     candidates -= stop_words(language)
-    if language == "de":
+    if capitalises_nouns:
         # Nouns are capitalised: a candidate is a name only when it is not a common word
         # of the content (it is rarer in content segments than in the lines that named it).
         return frozenset(c for c in candidates if len(c) > 1)
