@@ -300,10 +300,18 @@ def test_blivhoert_themes_are_recognisable(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tables = write_theme_tables(tmp_path, n_themes="auto", random_state=0)
-    terms = " ".join(tables["themes"]["top_terms"])
-    assert 3 <= len(tables["themes"]) <= 15
+    themes = tables["themes"]
+    terms = " ".join(themes["top_terms"])
+    assert 3 <= len(themes) <= 16
     assert any(w in terms for w in ["biomasse", "co2", "udledning", "udledninger"])
     assert "klimastrategi" not in terms.split(", ")
+    # no catch-all theme, and every quote is a complete content sentence
+    assert themes.loc[themes["theme_id"] > 0, "share"].max() <= 0.25
+    from analysis.themes.describe import quotable
+
+    q = tables["theme_quotes"]
+    assert len(q) and all(quotable(t) for t in q["text"])
+    assert not q["text"].str.contains(r"^Afsender|\[NAVN\]|^Med venlig hilsen").any()
 
 
 def test_signature_lines_and_sender_names_do_not_make_themes(tmp_path):
