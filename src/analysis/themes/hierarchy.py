@@ -88,8 +88,8 @@ def _levels(k: int) -> list[int]:
 def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     """The theme tree cut at a few levels, from coarse (1 group) to fine (every theme).
 
-    At each level the themes are grouped by the average-linkage tree of their term
-    vectors (as in :func:`theme_tree`); each group gets a label from its merged term
+    At each level the themes are grouped by a Ward tree of their unit term vectors;
+    each group gets a label from its merged term
     vector, its size (segments whose main theme is in it), share and exclusivity
     against the other groups of that level — so a researcher sees both the coarse and
     the fine themes and how distinct each level is.
@@ -118,8 +118,10 @@ def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     assigned = np.asarray(model.assigned_)
     sizes = np.array([int((assigned == t).sum()) for t in ids])
     total = max(int((assigned > 0).sum()), 1)
+    # Ward linkage of the unit term vectors (Euclidean distance of unit vectors is a
+    # function of their cosine): balanced groups, where average linkage chains.
     Z = linkage(C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12),
-                method="average", metric="cosine") if k >= 2 else None
+                method="ward") if k >= 2 else None
     surface = model.features_.surface_
     rows = []
     for lv in levels or _levels(k):
