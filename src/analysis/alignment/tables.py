@@ -217,8 +217,9 @@ def alignment_tables(segments: pd.DataFrame, responses: pd.DataFrame | None, goa
     >>> cb = Codebook((Priority("jobs", "Jobs", (), terms={"da": ("job",)}),), "1")
     >>> seg = pd.DataFrame({"segment_id": ["s"], "response_id": ["r"], "text": ["Flere job."]})
     >>> t = alignment_tables(seg, None, GoalSet((), "1"), cb)
-    >>> t["alignment_type_priority"].iloc[0][["value", "n", "small_group"]].tolist()
-    [1.0, 1, True]
+    >>> row = t["alignment_type_priority"].iloc[0]
+    >>> float(row["value"]), int(row["n"]), bool(row["small_group"])
+    (1.0, 1, True)
     """
     check_campaigns(count_campaigns)
     check_interval(interval)
