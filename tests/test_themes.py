@@ -429,6 +429,11 @@ def test_several_bad_parameters_are_reported_at_once():
         ThemeModel(n_runs=0, threshold=2).fit(["bus og metro", "park og træer"] * 4)
 
 
+def test_k_range_of_two_numbers_is_a_range():
+    m = fit_quiet(ThemeModel("auto", k_range=[3, 6], random_state=0), synthetic_segments()["text"])
+    assert m.k_diagnostics_["k"].tolist() == [3, 4, 5, 6]
+
+
 def test_k_range_outside_the_data_is_an_error():
     with pytest.raises(ValueError, match="has no value the data support"):
         fit_quiet(ThemeModel("auto", k_range=[50, 60]), synthetic_segments()["text"])
