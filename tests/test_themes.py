@@ -604,3 +604,22 @@ def test_theme_levels_go_from_coarse_to_fine():
     assert sorted(lv["level"].unique()) == [1, 2, 3]
     assert lv.groupby("level")["group"].nunique().to_dict() == {1: 1, 2: 2, 3: 3}
     assert (lv.groupby("level")["theme_id"].nunique() == 3).all()
+
+
+@pytest.mark.parametrize("language, text, kind", [
+    ("da", "Med venlig hilsen", "signature"),
+    ("da", "Afsender: [NAVN], Valby Lokaludvalg", "sender"),
+    ("da", "Vi takker for muligheden for at afgive høringssvar til planen.", "greeting"),
+    ("da", "Biogasanlægget på Amager bør lukkes inden 2030.", "content"),
+    ("en", "Kind regards,", "signature"),
+    ("en", "Thank you for the opportunity to respond to the draft plan.", "greeting"),
+    ("en", "Brexit has raised the price of building materials.", "content"),
+    ("de", "Mit freundlichen Grüßen", "signature"),
+    ("de", "Sehr geehrte Damen und Herren,", "greeting"),
+    ("de", "Die Venloer Straße braucht einen breiten Radweg.", "content"),
+    ("de", "12", "furniture"),
+])
+def test_segment_kinds_are_read_from_the_text_in_three_languages(language, text, kind):
+    from analysis.themes.policy import segment_kind
+
+    assert segment_kind(text, language) == kind

@@ -46,7 +46,7 @@ from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_ve
 from analysis.text import stop_words
 
 _NOT_EVIDENCE = {
-    "greeting": "greeting: says whom the response is to, not what about",
+    "greeting": "greeting or courtesy line: says whom the response is to or thanks, not what about",
     "sender": "sender line: says who wrote, not what about",
     "signature": "signature or sender line: names a person and says little else",
     "furniture": "page furniture: a number or list marker alone",
