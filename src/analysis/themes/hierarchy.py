@@ -21,6 +21,21 @@ def theme_tree(model) -> pd.DataFrame:
     One row per edge: ``parent`` (node "N1", "N2", …; the last is the root), ``child``
     (a node or a theme "T3"), ``child_theme_id`` (Int64, missing for nodes), ``distance``
     (height of the parent's merge), ``n_themes`` (themes under the child), ``label``.
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+
+    Returns
+    -------
+    DataFrame (two rows per merge)
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> len(theme_tree(m))
+    4
     """
     from scipy.cluster.hierarchy import linkage
 
@@ -50,7 +65,24 @@ def segment_map(model, segments: pd.DataFrame) -> pd.DataFrame:
     """2-D map of the assigned segments: PCA of the square-rooted theme weights.
 
     Deterministic (full SVD, signs fixed so each axis's largest loading is positive).
-    Columns: ``segment_id``, ``response_id``, ``x``, ``y``, ``theme_id``.
+    Columns: ``segment_id``, ``response_id``, ``x``, ``y``, ``theme_id`` (0 = no clear theme).
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    segments : DataFrame with ``segment_id`` and ``response_id`` (the rows fitted)
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> seg = pd.DataFrame({"segment_id": [str(i) for i in range(12)], "response_id": "r"})
+    >>> list(segment_map(m, seg).columns)
+    ['segment_id', 'response_id', 'x', 'y', 'theme_id']
     """
     W = model.weights_
     has = W.sum(axis=1) > 0
@@ -105,6 +137,13 @@ def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     DataFrame
         ``level``, ``group``, ``theme_id``, ``group_label``, ``group_size``,
         ``group_share``, ``group_exclusivity``, ``level_exclusivity``.
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> theme_levels(m).groupby("level")["group"].nunique().tolist()
+    [1, 2, 3]
     """
     from scipy.cluster.hierarchy import cut_tree, linkage
 
