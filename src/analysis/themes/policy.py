@@ -50,6 +50,17 @@ SENDER_LABELS = {
     "en": ("from", "sender", "name", "address", "e-mail", "email", "phone", "tel"),
     "de": ("absender", "von", "name", "adresse", "anschrift", "e-mail", "email", "telefon", "tel"),
 }
+# Courtesy and cover lines: thanks for the chance to respond, "herewith we send …".
+COURTESY = {
+    "da": ("tak for muligheden", "takker for muligheden", "tak for invitationen",
+           "takker for invitationen", "hermed fremsendes", "hermed sendes", "vedhæftet er",
+           "vedhæftet findes"),
+    "en": ("thank you for the opportunity", "thanks for the opportunity",
+           "we welcome the opportunity", "please find attached", "please find enclosed"),
+    "de": ("vielen dank für die möglichkeit", "danke für die möglichkeit",
+           "bedanken uns für die möglichkeit", "hiermit übersenden", "anbei finden sie",
+           "anbei erhalten sie"),
+}
 # Street words that follow a name in a German address ("Venloer Straße").
 STREET_WORDS = {
     "de": ("straße", "strasse", "str", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer"),
@@ -75,7 +86,8 @@ def segment_kind(text: str, language: str = "da") -> str:
 
     ``furniture`` (no letters, page numbers), ``signature`` (a sign-off, or a line that
     names a redacted person and says little else), ``sender`` ("Afsender: …"),
-    ``greeting`` ("Kære …"), otherwise ``content``.
+    ``greeting`` ("Kære …", and courtesy or cover lines such as "Tak for muligheden for
+    at afgive høringssvar"), otherwise ``content``.
 
     Parameters
     ----------
@@ -93,6 +105,9 @@ def segment_kind(text: str, language: str = "da") -> str:
     --------
     >>> segment_kind("Afsender: [NAVN]", "da"), segment_kind("4.2", "da")
     ('sender', 'furniture')
+    >>> segment_kind("Vi takker for muligheden for at afgive høringssvar til planen.", "da")
+    'greeting'
+
     """
     t = " ".join(str(text or "").split())
     low = t.lower()
@@ -105,6 +120,8 @@ def segment_kind(text: str, language: str = "da") -> str:
     if short and any(low.startswith(lab + ":") for lab in SENDER_LABELS.get(language, ())):
         return "sender"
     if short and _starts_with(low, GREETINGS.get(language, ())) and t.rstrip().endswith((",", "!", ":")):
+        return "greeting"
+    if len(words) <= 30 and any(c in low[:90] for c in COURTESY.get(language, ())):
         return "greeting"
     if _PLACEHOLDER_RE.search(t) and len([w for w in words if w.upper() not in
                                           ("NAVN", "ADRESSE", "EMAIL", "TLF", "CPR")]) < 6:
