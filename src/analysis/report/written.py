@@ -146,12 +146,16 @@ def _theme_rows(tables: Mapping[str, pd.DataFrame], lang: str, quotes_per_theme:
         return []
     quotes = tables.get("theme_quotes", pd.DataFrame())
     texts = _segment_texts(tables)
+    seg = tables.get("segments", pd.DataFrame())
+    kinds = dict(zip(seg["segment_id"].astype(str), seg["kind"].astype(str))) \
+        if {"segment_id", "kind"} <= set(seg.columns) else {}  # senders and signatures are no quotes
     rows = []
     for _, t in themes.sort_values("size", ascending=False, kind="mergesort").iterrows():
         q = quotes[quotes["theme_id"].astype(str) == str(t["theme_id"])] if "theme_id" in quotes else quotes.iloc[0:0]
         if "rank" in q:
             q = q.sort_values("rank", kind="mergesort")
-        full = [texts.get(str(s), str(x)) for s, x in zip(q.get("segment_id", []), q.get("text", []))]
+        full = [texts.get(str(s), str(x)) for s, x in zip(q.get("segment_id", []), q.get("text", []))
+                if kinds.get(str(s), "content") in ("content", "heading")]
         quote_html = "".join(f"<blockquote>{markup.esc(x)}</blockquote>" for x in full[:quotes_per_theme])
         rows.append((t.get("label", t["theme_id"]), i18n.number(t.get("size"), lang),
                      i18n.percent(t.get("share"), lang), t.get("top_terms", ""),
@@ -324,6 +328,9 @@ def report_blocks(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None,
                      rows=tuple(_goal_rows(tables, glabels, lang)),
                      extra={"empty": i18n.text(lang, "none"), "numeric": (2, 3, 4), "key": True})]
     shown = [(f, png) for f, png in figures if not f.empty]
+    if study is not None and (study.codebook is None or study.goals is None):
+        for b in blocks[-3::2]:  # the priority and goal tables: say why they are empty
+            b.extra["empty"] = i18n.text(lang, "no_codebook")
     if not small and shown:
         blocks.append(Block("h2", i18n.text(lang, "figures")))
         for i, (fig, png) in enumerate(shown, start=1):
