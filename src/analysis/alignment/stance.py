@@ -1,7 +1,8 @@
 """Stance of a segment: support, concern, request or neutral, from cue words.
 
-The cues live in ``analysis/resources/stance_cues.yaml`` (Danish, English, German); the
-file documents the cue syntax and the rules (negation, concession, contrast, ties).
+The cues of each language live in the language registry, ``languages/<code>/stance.yaml``
+(the negators in ``negations.yaml``); the file documents the cue syntax and the rules
+(negation, concession, contrast, ties).
 Stance is a property of the segment, not of a priority: :mod:`analysis.alignment.priorities`
 copies it onto every priority the segment raises.
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
+from analysis.languages import get_language
 from analysis.text import check_language, lemma, tokenize
 
 STANCES = ("support", "concern", "request", "neutral")
@@ -37,9 +38,13 @@ CONCESSIVE_WEIGHT = 0.5
 NEGATION_WINDOW = 2
 
 
-def default_cues_path() -> Path:
-    """Path of the packaged cue file."""
-    return Path(str(resources.files("analysis") / "resources" / "stance_cues.yaml"))
+def default_cues_path(language: str = "da") -> Path:
+    """Path of the registry's cue file of ``language``.
+
+    >>> default_cues_path("da").name
+    'stance.yaml'
+    """
+    return get_language(language).resource_path("stance")
 
 
 @dataclass
@@ -79,18 +84,28 @@ def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str,
 def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
     """Read and compile the stance cues of ``language`` (cached).
 
+    Without ``path`` the cues come from the language registry (``stance.yaml`` and the
+    negators of ``negations.yaml``); a ``path`` names a cue file with one block per
+    language (``da:``, ``en:``, …), each holding the keys of ``stance.yaml`` and ``negators``.
+
     >>> load_cues("da").language
     'da'
     """
     check_language(language)
-    p = Path(path) if path else default_cues_path()
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
-    if not isinstance(raw, dict) or language not in raw:
-        raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
-    block = raw[language]
+    if path:
+        p = Path(path)
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
+        if not isinstance(raw, dict) or language not in raw:
+            raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
+        block = raw[language]
+    else:
+        lang = get_language(language)
+        p = lang.resource_path("stance")
+        raw = lang.resource("stance")
+        block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
     for cls in CUE_CLASSES:
         for cue, weight in _cue_entries(p, language, cls, block.get(cls, [])):
