@@ -33,8 +33,8 @@ _SVG_SALT = "analysis-figures"
 def safe_cell(value: Any) -> Any:
     """A cell a spreadsheet will not run as a formula (OWASP: prefix ``'``).
 
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-3"), safe_cell(-3), safe_cell("ok")
-    ("'=HYPERLINK(1)", '-3', -3, 'ok')
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell(-3), safe_cell("ok")
+    ("'=HYPERLINK(1)", -3, 'ok')
     """
     try:
         from analysis.tables import safe_cell as shared  # the table writer's, once there
