@@ -42,6 +42,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_read": ("Read: every file or row of the input appears in the ingest report "
                         "with a status. {counts}."),
         "method_left_out": "Left out of the analysis",
+        "method_warnings": "Analysed, with a warning",
         "method_redaction": ("Personal data (e-mails, phone and CPR numbers, addresses, names "
                              "in signatures) was replaced by placeholders before analysis; "
                              "{n} items in total."),
@@ -127,6 +128,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_read": ("Læst: hver fil eller række i input står i indlæsningsrapporten med "
                         "en status. {counts}."),
         "method_left_out": "Udeladt af analysen",
+        "method_warnings": "Analyseret, med en advarsel",
         "method_redaction": ("Personoplysninger (e-mails, telefon- og CPR-numre, adresser, "
                              "navne i underskrifter) blev erstattet af pladsholdere før "
                              "analysen; {n} i alt."),
@@ -211,6 +213,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "method_read": ("Gelesen: jede Datei oder Zeile der Eingabe steht mit einem Status im "
                         "Einlesebericht. {counts}."),
         "method_left_out": "Nicht ausgewertet",
+        "method_warnings": "Ausgewertet, mit einer Warnung",
         "method_redaction": ("Personenbezogene Daten (E-Mails, Telefonnummern, Adressen, Namen "
                              "in Unterschriften) wurden vor der Auswertung durch Platzhalter "
                              "ersetzt; insgesamt {n}."),
