@@ -799,7 +799,8 @@ def priority_gaps(table: pd.DataFrame, ax: Axes | None = None, *, priority: str 
 
 def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str = "period",
                      theme: str = "theme_id", share: str = "share", label: str = "label",
-                     label_width: int = 30, title: str = "Themes over time", **style: Any) -> Axes:
+                     label_width: int = 30, title: str = "Themes over time",
+                     xlabel: str = "month", **style: Any) -> Axes:
     """Lines: share of each period's segments given to each theme (periods in order).
 
     ``table`` is long: one row per (period, theme) with ``share`` (e.g. month "2025-03").
@@ -825,7 +826,7 @@ def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str
         plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_ylim(0, None)
-    ax.set_xlabel("month")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("share of sentences")
     ax.yaxis.grid(True)
     ax.legend(title="theme", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
