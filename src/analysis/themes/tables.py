@@ -373,12 +373,12 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
     model.fit(segments["text"], groups=segments["response_id"].astype(str),
               kind=segments["kind"] if "kind" in segments else None)
     tables = theme_tables(model, segments, saved_labels=saved)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, csv in (("themes", True), ("segment_themes", False), ("response_themes", True),
                       ("theme_quotes", True), ("k_diagnostics", True), ("theme_tree", True),
                       ("theme_levels", True), ("theme_skipped", True), ("segment_map", False)):
         write_table(tables[name], folder, name, csv=csv)
-    labels_file.parent.mkdir(parents=True, exist_ok=True)
-    tables["theme_labels"].to_csv(labels_file, index=False, lineterminator="\n")
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
     return tables
 
 
