@@ -283,7 +283,8 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
         figs.append(ReportFigure(fname, title, "response_themes", joined, plots.theme_heatmap,
                                  {"group": group, "labels": labels, "title": title},
                                  {"response_themes": rt, "responses": responses, "themes": themes},
-                                 caption="Mean share of the row's text given to each theme."))
+                                 caption="Mean share of the row's text given to each theme, over all "
+                                         "responses of the row (n in the label); a row sums to about 1."))
     sp = tables.get("alignment_stance_priority", pd.DataFrame())
     figs.append(ReportFigure("stance-by-priority", "Stance by priority",
                              "alignment_stance_priority", sp, plots.stance_by_priority,
@@ -302,8 +303,9 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
             {"measure": measure, "labels": plabels,
              "title": f"Priorities by respondent type ({measure})"},
             {"alignment_type_priority": tp},
-            caption=caption + " Points: estimate; bars: 95 % bootstrap interval over responses; "
-                              "group 'all' is every response."))
+            caption=caption + " Points: estimate; bars: 95 % interval (method and counting unit under "
+                              "the axis); n per group in the legend; hollow: fewer responses than "
+                              "min_group_n; group 'all' is every response."))
     pg = tables.get("alignment_priority_goal", pd.DataFrame())
     for method in _methods(pg):
         suffix = f"-{method}" if method is not None else ""
@@ -324,6 +326,12 @@ def report_figures(tables: Mapping[str, pd.DataFrame],
             plots.priority_goal_heatmap,
             {"method": method, "labels": plabels, "goal_labels": glabels, "value": value},
             {"alignment_priority_goal": pg}, caption=caption))
+    eff = tables.get("alignment_effects", pd.DataFrame())
+    figs.append(ReportFigure("group-effects", "Effects of respondent type", "alignment_effects", eff,
+                             plots.group_effects, {"labels": plabels}, {"alignment_effects": eff},
+                             caption="Odds ratio of raising each priority against the largest respondent "
+                                     "type, adjusted for response length (Firth logistic regression), "
+                                     "with 95 % interval."))
     cov = tables.get("alignment_goal_coverage", pd.DataFrame())
     figs.append(ReportFigure("goal-coverage", "Goal coverage and gaps", "alignment_goal_coverage",
                              cov, plots.goal_coverage, {"labels": glabels},
