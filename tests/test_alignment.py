@@ -108,12 +108,12 @@ def test_keyness_g2_and_bh():
     seg = pd.DataFrame({"segment_id": [f"s{i}" for i in range(6)], "response_id": ["a", "a", "a", "b", "b", "b"],
                         "text": ["cykelsti cykelsti cykelsti"] * 3 + ["biomasse fjernvarme"] * 3})
     resp = pd.DataFrame({"response_id": ["a", "b"], "respondent_type": ["citizen", "organisation"]})
-    k = keyness(seg, resp, min_count=1)
+    k = keyness(seg, resp, min_count=1, min_responses=1)
     row = k[(k.group == "citizen") & (k.term == "cykelsti")].iloc[0]
     # 9 vs 0 occurrences in 9 vs 6 tokens: G2 = 2*9*ln(15/9)
     assert row.g2 == pytest.approx(2 * 9 * np.log(15 / 9))
     assert row.direction == "over" and row.value > 0 and row.q_value >= row.p_value
-    assert keyness(seg.assign(response_id="a"), resp, min_count=1).empty
+    assert keyness(seg.assign(response_id="a"), resp, min_count=1, min_responses=1).empty
 
 
 def test_bootstrap_is_deterministic():
