@@ -24,33 +24,66 @@ def _goal_space(texts: list[str], goals, language: str):
     """TF-IDF lemma space fitted on ``texts`` + the goals' texts (as ``goal_similarity``)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from analysis.alignment.tables import _analyzer
+    from analysis.alignment.keyness import content_analyzer
 
     gtexts = [g.text(language) for g in goals]
-    vec = TfidfVectorizer(analyzer=_analyzer(language), sublinear_tf=True, min_df=1)
+    vec = TfidfVectorizer(analyzer=content_analyzer(language), sublinear_tf=True, min_df=1)
     vec.fit(texts + gtexts)
     return vec, vec.transform(gtexts)
 
 
-def _align_piece(path: Path, piece, codebook, language: str, space, goal_ids) -> tuple:
-    """Worker task: (segment_priorities, segment_stance, similarity of the hit segments)."""
+def _respondents(path: Path, ids) -> pd.DataFrame | None:
+    """``response_id``, ``respondent`` of the given responses (None without a responses table)."""
+    import pyarrow.parquet as pq
+
+    if not path.is_file() or "respondent" not in pq.ParquetFile(path).schema.names:
+        return None
+    table = pq.read_table(path, columns=["response_id", "respondent"],
+                          filters=[("response_id", "in", sorted(set(ids)))])
+    return table.to_pandas()
+
+
+def _evidence(path: Path, piece, responses_path: Path) -> pd.DataFrame:
+    from analysis.alignment.priorities import evidence_segments
+
+    seg = _read_piece(path, piece, columns=None)
+    seg["segment_id"] = seg["segment_id"].astype(str)
+    seg["response_id"] = seg["response_id"].astype(str)
+    return evidence_segments(seg, _respondents(responses_path, seg["response_id"]))
+
+
+def _evidence_sample(path: Path, piece, k: int, fraction: float, random_state: int, responses_path: Path):
+    ev = _evidence(path, piece, responses_path)
+    if fraction < 1:
+        seg_ids = _read_piece(path, piece, columns=["segment_id"])["segment_id"].astype(str)
+        keep = np.random.default_rng([random_state, k]).random(len(seg_ids)) < fraction
+        ev = ev[ev["segment_id"].isin(set(seg_ids[keep]))]
+    return ev
+
+
+def _align_piece(path: Path, piece, responses_path: Path, codebook, language: str, space, goal_ids,
+                 stance_model) -> tuple:
+    """Worker task: (segment_priorities, segment_stance, evidence ids, similarity of the hit segments)."""
     from analysis.alignment.priorities import segment_priorities
     from analysis.alignment.stance import segment_stance
 
-    seg = _read_piece(path, piece)
-    seg["segment_id"] = seg["segment_id"].astype(str)
-    seg["response_id"] = seg["response_id"].astype(str)
-    stance = segment_stance(seg, language)
-    sp = segment_priorities(seg, codebook, language, stance=stance)
-    hit = seg[seg["segment_id"].isin(set(sp["segment_id"].astype(str)))]
+    evidence = _evidence(path, piece, responses_path)
+    stance = segment_stance(evidence, language)
+    if stance_model is not None:
+        stance["stance"] = stance_model.predict(evidence["text"].fillna("").astype(str).tolist())
+    sp = segment_priorities(evidence, codebook, language, stance=stance)
+    hit = evidence[evidence["segment_id"].isin(set(sp["segment_id"].astype(str)))]
     vec, G = space
     sim = (vec.transform(hit["text"].fillna("").astype(str).tolist()) @ G.T).toarray()
-    return sp, stance, pd.DataFrame(sim, index=hit["segment_id"].to_numpy(), columns=goal_ids)
+    light = evidence[["segment_id", "response_id"]].reset_index(drop=True)
+    return sp, stance, light, pd.DataFrame(sim, index=hit["segment_id"].to_numpy(), columns=goal_ids)
 
 
 def alignment_partitioned(processed_dir: str | Path, goals_path: str | Path, codebook_path: str | Path, *, client,
                           language: str = "da", random_state: int = 0, n_boot: int = 1000,
-                          count_campaigns: str = "per_response", sample_size: int = 50_000,
+                          count_campaigns: str = "per_response", interval: str = "wilson",
+                          unit: str = "response", min_group_n: int | None = None,
+                          stance_model: str | Path | None = None, sample_size: int = 50_000,
                           partition_rows: int = 20_000) -> dict[str, pd.DataFrame]:
     """Every alignment table of a processed folder, computed on a Dask cluster; written there.
 
@@ -66,64 +99,81 @@ def alignment_partitioned(processed_dir: str | Path, goals_path: str | Path, cod
 
     from analysis.alignment import tables as at
     from analysis.alignment.codebook import load_codebook, load_goals
+    from analysis.alignment.effects import priority_effects
+    from analysis.alignment.intervals import MIN_GROUP_N, check_interval
+    from analysis.alignment.resampling import check_campaigns, check_unit
     from analysis.tables import write_table
 
-    at._check_campaigns(count_campaigns)
+    check_campaigns(count_campaigns)
+    check_interval(interval)
+    check_unit(unit)
+    min_group_n = MIN_GROUP_N if min_group_n is None else min_group_n
     folder = Path(processed_dir)
-    seg_path = folder / "segments.parquet"
+    seg_path, resp_path = folder / "segments.parquet", folder / "responses.parquet"
     if not seg_path.is_file():
         raise FileNotFoundError(f"{seg_path} not found: run `analysis ingest` first.")
     goals = load_goals(goals_path)
     codebook = load_codebook(codebook_path, goals)
+    model = None
+    if stance_model:
+        from analysis.alignment.learned import load_stance_model
+
+        model = load_stance_model(stance_model)
     pieces = segment_partitions(seg_path, partition_rows)
     total = sum(b - a for _, a, b in pieces)
     fraction = min(1.0, sample_size / max(total, 1))
-    samples = client.map(_sample_piece, [seg_path] * len(pieces), pieces, range(len(pieces)),
-                         fraction=fraction, random_state=random_state, pure=False)
+    samples = client.map(_evidence_sample, [seg_path] * len(pieces), pieces, range(len(pieces)),
+                         fraction=fraction, random_state=random_state, responses_path=resp_path, pure=False)
     sample = pd.concat(client.gather(samples), ignore_index=True)
     del samples
-    sample["segment_id"] = sample["segment_id"].astype(str)
-    sample["response_id"] = sample["response_id"].astype(str)
     space = _goal_space(sample["text"].fillna("").astype(str).tolist(), goals, language)
-    [remote_space, remote_codebook] = client.scatter([space, codebook], broadcast=True)
-    futures = [client.submit(_align_piece, seg_path, p, remote_codebook, language, remote_space, goals.ids,
-                             pure=False) for p in pieces]
+    [r_space, r_codebook, r_model] = client.scatter([space, codebook, model], broadcast=True)
+    futures = [client.submit(_align_piece, seg_path, p, resp_path, r_codebook, language, r_space, goals.ids,
+                             r_model, pure=False) for p in pieces]
     stance_writer = RowGroupWriter(folder, "segment_stance")
-    sps, sims, empty_stance = [], [], None
+    sps, lights, sims, empty_stance = [], [], [], None
     for fut in futures:
-        sp, stance, sim = fut.result()
+        sp, stance, light, sim = fut.result()
         fut.release()
         empty_stance = stance.iloc[:0]
         if len(stance):
             stance_writer.write(stance)
         sps.append(sp)
+        lights.append(light)
         sims.append(sim)
     stance_writer.close(empty_stance)
     sp = pd.concat(sps, ignore_index=True)
+    evidence = pd.concat(lights, ignore_index=True)
     sim = pd.concat(sims)
-    segments = pd.read_parquet(seg_path, columns=["segment_id", "response_id"]).astype(str)
     responses = None
-    resp_path = folder / "responses.parquet"
     if resp_path.is_file():
         names = pq.ParquetFile(resp_path).schema.names
-        responses = pd.read_parquet(resp_path, columns=[c for c in ("response_id", "respondent_type",
-                                                                    "duplicate_group", "duplicate_group_size")
-                                                        if c in names])
-    kw = dict(count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot)
-    tp = at.group_priority(sp, segments, codebook, responses, **kw)
-    pg, agreement = at.priority_goal(sp, segments, codebook, goals, responses, language=language,
-                                     similarity=sim, **kw)
+        responses = pd.read_parquet(resp_path, columns=[c for c in names if c != "text"])
+    kw = dict(count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot, interval=interval,
+              min_group_n=min_group_n)
+    tp = at.group_priority(sp, evidence, codebook, responses, unit=unit, **kw)
+    pg, agreement = at.priority_goal(sp, evidence, codebook, goals, responses, language=language, unit=unit,
+                                     count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot,
+                                     similarity=sim)
+    pg["unit"] = unit
     tables = {
         "segment_priorities": sp,
-        "alignment_respondent_priority": at.respondent_priority(sp, segments, codebook, responses),
+        "alignment_respondent_priority": at.respondent_priority(sp, evidence, codebook, responses, interval=interval),
         "alignment_type_priority": tp,
         "alignment_priority_goal": pg,
         "alignment_method_agreement": agreement,
-        "alignment_goal_coverage": at.goal_coverage(sp, segments, codebook, goals, responses, **kw),
+        "alignment_goal_coverage": at.goal_coverage(sp, evidence, codebook, goals, responses, **kw),
         "alignment_gaps": at.gaps(tp, codebook, sp),
         "alignment_keyness": at.keyness(sample, responses, language=language, count_campaigns=count_campaigns),
-        "alignment_stance_priority": at.stance_priority(sp, segments, codebook, responses, **kw),
+        "alignment_stance_priority": at.stance_priority(sp, evidence, codebook, responses, unit=unit, **kw),
     }
+    rt_path = folder / "response_themes.parquet"
+    if rt_path.is_file():
+        rt = pd.read_parquet(rt_path)
+        if len(rt):
+            tables["alignment_type_theme"] = at.group_theme(rt, responses, interval=interval, n_boot=n_boot,
+                                                            random_state=random_state, min_group_n=min_group_n)
+    tables["alignment_effects"] = priority_effects(sp, evidence, codebook, responses)
     for name, table in tables.items():
         write_table(table, folder, name)
     return tables
