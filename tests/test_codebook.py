@@ -121,4 +121,4 @@ def test_themes_accepts_seed_terms():
     segs = pd.DataFrame({"segment_id": [f"r{i}:0:0" for i in range(len(texts))],
                          "response_id": [f"r{i}" for i in range(len(texts))], "text": texts})
     model = themes.ThemeModel(seed_terms=cb.seed_terms("da"), random_state=0)
-    model.fit(segs)
+    model.fit(segs["text"])

@@ -159,7 +159,11 @@ def test_seed_study_ingests_with_the_manifest(tmp_path):
 
     study = load_study("udsatte-byomraader-2025", processed_root=tmp_path)
     result = ingest_study(study)
-    assert result.ingest_report["status"].tolist() == ["ok"]
+    report = result.ingest_report
+    assert report[report["status"] != "config"]["status"].tolist() == ["ok"]
+    assert set(report[report["status"] == "config"]["source"]) == {"codebook.yaml", "goals.yaml", "manifest.csv",
+                                                                   "study.yaml"}
+    assert result.problems.empty
     row = result.responses.iloc[0]
     assert row["respondent_type"] == "committee" and row["language"] == "da"
     text = row["text"]

@@ -20,6 +20,8 @@ from analysis.schema import PLAIN_NAME_RE, ConfigError, Problem, SchemaError, re
 
 __all__ = ["ConfigError", "SchemaError", "StudyConfig", "load_study", "folder_study", "study_config_path"]
 
+from analysis.languages import language_codes
+
 
 def find_project_root(start: Path | None = None) -> Path:
     """Return the nearest folder at or above ``start`` holding ``pyproject.toml``.
@@ -45,7 +47,7 @@ REPORTS = PROJECT_ROOT / "reports"
 FIGURES = REPORTS  # figures live in reports/<study>/figures/
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
-LANGUAGES = ("da", "en", "de")
+LANGUAGES = language_codes()  # from the language registry
 RESPONDENT_TYPES = ("committee", "local_council", "organisation", "citizen", "unknown")
 
 

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from analysis.languages import language_codes
+
 PLAIN_NAME_RE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
-LANGUAGES = ("da", "en", "de")  # the languages with resources; the registry may add more
+LANGUAGES = language_codes()  # from the language registry
 THEME_BACKENDS = ("nmf", "kmeans", "lda", "embeddings")
 
 
@@ -207,8 +209,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("codebook", "path", None, (), "the priorities' codebook.yaml (the align stage needs it)", _opt_str),
     Setting("random_state", "int", 0, (), "seed of every random step (same seed, same tables)", _int()),
     Setting("count_campaigns", "choice", "per_response", ("per_response", "once"), "count a group of near-duplicate responses per response or once", _choice("per_response", "once")),
-    Setting("engine", "choice", "local", ("local", "dask"), "where the theme model runs", _choice("local", "dask")),
+    Setting("engine", "choice", "local", ("local", "dask"), "where the stages run: local (in memory) or dask (partitions on a Dask cluster)", _choice("local", "dask")),
     Setting("scheduler", "address or null", None, (), "Dask scheduler address with engine: dask (null: a local cluster)", _opt_str),
+    Setting("partition_rows", "int", 20_000, (), "rows of a table, or segments, per partition with engine: dask", _int(1)),
+    Setting("partition_files", "int", 2_000, (), "files of a folder per partition with engine: dask", _int(1)),
+    Setting("sample_size", "int", 50_000, (), "segments the theme model and the keyness/similarity spaces are fitted on with engine: dask", _int(1)),
     Setting("themes", "mapping", {}, (), "theme model settings: the themes.* keys and any other ThemeModel parameter", _any),
     Setting("themes.k", "auto or int", "auto", (), "number of themes, or auto to choose it by stability and coherence", _k),
     Setting("themes.backend", "choice", "nmf", THEME_BACKENDS, "theme model backend", _choice(*THEME_BACKENDS)),
@@ -216,18 +221,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("themes.k_range", "[min, max]", None, (), "numbers of themes tried with k: auto", _opt(_int_range)),
     Setting("themes.extra_stop_words", "list", [], (), "words never used as theme terms", _str_list),
     Setting("themes.drop_names", "bool", True, (), "leave names of senders, places and people out of theme terms", _bool),
+    Setting("themes.k_criterion", "choice", "eigengap", ("eigengap", "corrected", "stability", "coherence", "combined"), "how k: auto is chosen", _choice("eigengap", "corrected", "stability", "coherence", "combined")),
+    Setting("themes.min_fit", "number", 0.05, (), "segments fitting their main theme less than this go to 'no clear theme' (0: off)", _number),
     Setting("themes.n_runs", "int", 4, (), "model runs compared for stability", _int(1)),
     Setting("themes.n_top_terms", "int", 10, (), "terms shown per theme", _int(1)),
     Setting("themes.threshold", "number", 0.2, (), "least weight for a segment to belong to a theme", _number),
     Setting("themes.max_iter", "int", 400, (), "iterations of the model fit", _int(1)),
-    Setting("themes.out_of_core", "bool", False, (), "read segments in chunks with bounded memory (very large consultations)", _bool),
-    Setting("themes.batch_size", "int", 50_000, (), "segments per chunk with out_of_core", _int(1)),
     Setting("themes.seed_codebook", "bool", False, (), "start some themes from the codebook's priorities", _bool),
     Setting("alignment", "mapping", {}, (), "alignment settings: the alignment.* keys", _any),
-    Setting("alignment.unit", "choice", "segment", ("segment", "response"), "what one priority mention is counted on", _choice("segment", "response")),
-    Setting("alignment.interval", "choice", "bootstrap", ("wilson", "jeffreys", "bootstrap"), "how confidence intervals are computed", _choice("wilson", "jeffreys", "bootstrap")),
+    Setting("alignment.unit", "choice", "response", ("response", "segment"), "what one priority mention is counted on", _choice("segment", "response")),
+    Setting("alignment.interval", "choice", "wilson", ("wilson", "jeffreys", "bootstrap"), "how confidence intervals are computed", _choice("wilson", "jeffreys", "bootstrap")),
     Setting("alignment.min_group_n", "int", 5, (), "smallest group given its own interval", _int(0)),
     Setting("alignment.n_boot", "int", 1000, (), "bootstrap resamples for intervals", _int(1)),
+    Setting("alignment.stance_model", "path", None, (), "a saved learned stance model (see `analysis agreement --retrain`), relative to the study folder", _any),
     Setting("redact", "mapping", {}, (), "redaction settings: the redact.* keys", _any),
     Setting("redact.enabled", "bool", True, (), "replace e-mails, phone numbers and names before anything is written", _bool),
     Setting("redact.keep_office_holders", "bool", False, (), "keep names of office holders signing for a committee", _bool),

@@ -1,15 +1,12 @@
 """Ingest: files and tables → responses, segments, ingest_report."""
 
+from analysis.corpus.folder import MANIFEST_COLUMNS, MANIFEST_NAME  # noqa: F401
 from analysis.corpus.ingest import (  # noqa: F401
-    MANIFEST_NAME,
-    MANIFEST_COLUMNS,
-    ANALYSABLE_STATUSES,
-    KNOWN_EXPORT_LIMITS,
     IngestError,
     IngestResult,
-    classify_attachment_only,
     RESPONSE_COLUMNS,
     ingest,
     write_ingest,
     ingest_study,
 )
+from analysis.corpus.process import ANALYSABLE_STATUSES, KNOWN_EXPORT_LIMITS, classify_attachment_only  # noqa: F401

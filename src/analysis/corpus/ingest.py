@@ -14,43 +14,27 @@ others.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.cleaning import clean_text
+from analysis.corpus.folder import (MANIFEST_NAME, display_name, is_config_file,
+                                    match_manifest, read_manifest, walk_folder)
+from analysis.corpus.privacy import file_name_is_safe, mask_file_name, neutral_id, redact_recurring_names
+from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, Item,
+                                     classify_attachment_only, process)
 from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
-from analysis.corpus.readers.tables import TABLE_SUFFIXES, TableRow, read_table_rows
-from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
+from analysis.corpus.readers.tables import TABLE_SUFFIXES, read_table_rows
 from analysis.corpus.segment import segment_responses
 from analysis.text import check_language
 
 __all__ = ["IngestResult", "IngestError", "ingest", "write_ingest", "classify_attachment_only",
            "ANALYSABLE_STATUSES"]
 
-MANIFEST_NAME = "manifest.csv"
-MANIFEST_COLUMNS = ["response_id", "file", "respondent", "respondent_type", "hearing", "language", "date"]
-# Responses with these statuses are segmented and analysed.
-ANALYSABLE_STATUSES = ("ok", "warning")
-# Export limits known to cut texts: a text of exactly this length was probably truncated.
-KNOWN_EXPORT_LIMITS = (8000, 32767)
-# Files in a study folder that are configuration, not responses.
-_NOT_RESPONSES = re.compile(r"^(readme|manifest|study|goals|codebook|theme_labels)\b", re.IGNORECASE)
-
-_ATTACHMENT_CUE = re.compile(
-    r"vedhæft|vedlag|vedlægg|bilag|\battach|\benclosed|\banbei\b|\banhang|\banlage|"
-    r"hermed\s+(?:fremsendes\s+)?(?:mit\s+|vores\s+)?høringssvar|høringssvar(?:et)?\s+fra\b",
-    re.IGNORECASE,
-)
-_SALUTATION = re.compile(
-    r"^(?:kære\b.*|til\s+.*(?:kommune|udvalg|borgerrepræsentation).*|"
-    r"(?:med\s+)?venlig(?:st)?\s+hilsen.*|mvh\.?.*|hilsen.*|dear\b.*|regards.*|"
-    r"mit freundlichen grüßen.*|\[NAVN\].*|høringssvar(?:et)?\s+(?:er\s+)?vedtaget.*)$",
-    re.IGNORECASE,
-)
+# Statuses that are not problems: the response was read, or left out on purpose.
+NOT_PROBLEMS = ("ok", "config", "moderated_out")
 
 
 class IngestError(RuntimeError):
@@ -73,124 +57,81 @@ class IngestResult:
 
     @property
     def problems(self) -> pd.DataFrame:
-        """Rows of ``ingest_report`` whose status is not ``ok``."""
-        return self.ingest_report[self.ingest_report["status"] != "ok"]
-
-
-@dataclass
-class _Item:
-    """One response on its way through ingest."""
-
-    source: str
-    response_id: str
-    meta: dict[str, str]
-    document: Document | None = None
-    status: str = "ok"
-    reasons: list[str] = field(default_factory=list)
-
-    def flag(self, status: str, reason: str) -> None:
-        # A failure status outranks "warning", which outranks "ok".
-        if status != "warning" or self.status == "ok":
-            self.status = status
-        self.reasons.append(reason)
-
-
-def classify_attachment_only(text: str) -> bool:
-    """True when a response only says that the real answer is in an attachment.
-
-    >>> classify_attachment_only("Se vedhæftet høringssvar.")
-    True
-    >>> classify_attachment_only("Mit høringssvar er vedhæftet. Hovedpunkterne er: mere cykelsti og "
-    ...                          "et gennemsigtigt CO2-regnskab for biomasse i fjernvarmen.")
-    False
-    """
-    if not text or not _ATTACHMENT_CUE.search(text):
-        return False
-    rest = []
-    for line in text.splitlines():
-        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
-            if sentence and not _ATTACHMENT_CUE.search(sentence) and not _SALUTATION.match(sentence):
-                rest.append(sentence)
-    return len(" ".join(rest)) < 40
+        """Rows of ``ingest_report`` that need a look (not ``ok``, configuration or moderated out)."""
+        return self.ingest_report[~self.ingest_report["status"].isin(NOT_PROBLEMS)]
 
 
 # --------------------------------------------------------------------------- inputs
-def _read_manifest(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
-    """Read ``manifest.csv``; return it (or ``None``) and report rows for its problems."""
-    try:
-        manifest = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except Exception as exc:  # unreadable CSV: ingest the folder without it, loudly
-        return None, [{"source": path.name, "status": "warning",
-                       "reason": f"{path.name}: could not be read ({exc}); the folder is ingested without "
-                                 "it. Fix the CSV (comma-separated, UTF-8, a header row)."}]
-    missing = [c for c in ("file",) if c not in manifest.columns]
-    if missing:
-        return None, [{"source": path.name, "status": "warning",
-                       "reason": f"{path.name}: has no {missing} column (columns: {list(manifest.columns)}); "
-                                 f"expected {MANIFEST_COLUMNS}. The folder is ingested without it."}]
-    return manifest, []
-
-
 def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int,
-                  only: Path | None = None) -> tuple[list[_Item], list[dict]]:
-    """One item per document file, matched with its manifest row (``only``: just that file)."""
+                  only: Path | None = None) -> tuple[list[Item], list[dict]]:
+    """One item per regular document file (subfolders included), matched with its manifest row."""
     report: list[dict] = []
     manifest_path = manifest_path or (folder / MANIFEST_NAME)
+    if only is not None:
+        files, walked = ([Path(only.name)], []) if only.is_file() and not only.is_symlink() else ([], [])
+        if not files:
+            raise ValueError(f"{only}: not a regular file (a link or a device); give the file itself.")
+    else:
+        files, walked = walk_folder(folder)
+    report.extend(walked)
     manifest = None
     if manifest_path.is_file():
-        manifest, report = _read_manifest(manifest_path)
-    files = [only] if only else sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    skipped = [p for p in files if p.suffix.lower() not in DOCUMENT_SUFFIXES or _NOT_RESPONSES.match(p.name)]
-    for p in skipped:
-        if p.resolve() == manifest_path.resolve() or p.suffix.lower() in (".yaml", ".yml"):
-            continue  # the manifest and the study's own configuration
-        report.append({"source": p.name, "status": "skipped",
-                       "reason": f"{p.name}: not a response document ({p.suffix or 'no extension'}); "
-                                 f"responses must be one of {sorted(DOCUMENT_SUFFIXES)}."})
-    documents = [p for p in files if p not in skipped]
-    items: list[_Item] = []
+        manifest, problems = read_manifest(manifest_path)
+        report.extend(problems)
+    documents: list[Path] = []
+    for rel in files:
+        name = display_name(rel)
+        if (folder / rel).resolve() == manifest_path.resolve() or is_config_file(rel.name):
+            report.append({"source": name, "status": "config",
+                           "reason": f"{name}: the study's configuration or documentation, not a response."})
+        elif rel.suffix.lower() not in DOCUMENT_SUFFIXES:
+            report.append({"source": name, "status": "skipped",
+                           "reason": f"{name}: not a response document ({rel.suffix or 'no extension'}); "
+                                     f"responses must be one of {sorted(DOCUMENT_SUFFIXES)}."})
+        else:
+            documents.append(rel)
     listed: dict[str, dict] = {}
     if manifest is not None:
-        for i, row in enumerate(manifest.to_dict("records"), start=2):
-            name = str(row.get("file", "")).strip()
-            if only and name != only.name:
-                continue
-            if not name:
-                report.append({"source": f"{manifest_path.name}#line={i}", "status": "missing_file",
-                               "reason": f"{manifest_path.name} line {i}: no file named; fill in the 'file' column."})
-                continue
-            if not (folder / name).is_file():
-                report.append({"source": name, "status": "missing_file",
-                               "reason": f"{manifest_path.name} line {i} names {name!r}, which is not in {folder}. "
-                                         "Add the file or remove the row."})
-                continue
-            listed[name] = row
-    for path in documents:
-        row = listed.get(path.name)
+        listed, problems = match_manifest(manifest, files, manifest_path.name,
+                                          only=Path(only.name) if only is not None else None)
+        report.extend(problems)
+    items: list[Item] = []
+    for rel in documents:
+        name = display_name(rel)
+        row = listed.get(rel.as_posix())
         meta = {k: str(v) for k, v in (row or {}).items() if k not in ("file", "response_id") and str(v).strip()}
-        rid = str((row or {}).get("response_id") or "").strip() or path.stem
-        item = _Item(path.name, rid, meta)
+        rid = str((row or {}).get("response_id") or "").strip()
+        item = Item(name, rid, meta)
+        item.from_file_name = not rid
+        if "\ufffd" in name:
+            item.flag("warning", f"{name}: the file name is not valid UTF-8 (shown with \ufffd); rename the file.")
         if manifest is not None and row is None:
-            item.flag("warning", f"{path.name}: no row in {manifest_path.name}; respondent and type were "
+            item.flag("warning", f"{name}: no row in {manifest_path.name}; respondent and type were "
                                  "inferred from the text. Add a manifest row to set them.")
         try:
-            item.document = read_document(path, max_bytes=max_bytes)
+            item.document = read_document(folder / rel, max_bytes=max_bytes)
         except ReadError as exc:
             item.flag(exc.status, exc.reason)
         except Exception as exc:  # a reader bug must not stop the other files
-            item.flag("unreadable", f"{path.name}: could not be read ({type(exc).__name__}: {exc}).")
+            item.flag("unreadable", f"{name}: could not be read ({type(exc).__name__}: {exc}).")
         items.append(item)
     return items, report
 
 
 def _table_items(path: Path, text_col: str | None, id_col: str | None,
-                 meta_cols: dict[str, str] | None) -> tuple[list[_Item], list[dict]]:
-    rows, file_warnings = read_table_rows(path, text_col=text_col, id_col=id_col, meta_cols=meta_cols)
+                 meta_cols: dict[str, str] | None, keep_moderated: bool = False,
+                 sheets: str | list[str] = "all") -> tuple[list[Item], list[dict]]:
+    rows, file_warnings = read_table_rows(path, text_col=text_col, id_col=id_col, meta_cols=meta_cols,
+                                          sheets=sheets)
     items = []
     for row in rows:
-        item = _Item(row.source, row.response_id or row.source, dict(row.meta))
+        item = Item(row.source, row.response_id or row.source, dict(row.meta))
+        moderated = str(row.meta.get("moderated", "")).strip()
         if row.status != "ok":
             item.flag(row.status, row.reason)
+        elif moderated in ("-1", "-1.0") and not keep_moderated:
+            item.flag("moderated_out", f"{row.source}: rejected by the platform's moderators (moderated = -1); "
+                                       "left out of the analysis. Set input: keep_moderated: true to keep it.")
         else:
             item.document = Document(text=row.text)
         for w in file_warnings:
@@ -199,7 +140,7 @@ def _table_items(path: Path, text_col: str | None, id_col: str | None,
     return items, []
 
 
-def _dedupe_ids(items: list[_Item]) -> None:
+def _dedupe_ids(items: list[Item]) -> None:
     """Keep every response whose id repeats, renamed ``id~2``, ``id~3`` with a warning."""
     seen: dict[str, str] = {}
     counts: dict[str, int] = {}
@@ -213,68 +154,6 @@ def _dedupe_ids(items: list[_Item]) -> None:
             item.response_id = new
         else:
             seen[rid] = item.source
-
-
-# --------------------------------------------------------------------------- processing
-def _redact(text: str, language: str, keep_office_holders: bool) -> tuple[str, dict[str, int]]:
-    from analysis.corpus.redact import redact_text
-
-    return redact_text(text, language=language, keep_office_holders=keep_office_holders)
-
-
-def _process(item: _Item, language: str, hearing: str, redact: bool, keep_office_holders: bool) -> tuple[dict, list[int | None], dict[str, int]]:
-    """Clean, redact and describe one item; return its responses row, page starts, redactions."""
-    lang = item.meta.get("language") or language
-    if lang not in ("da", "en", "de"):
-        item.flag("warning", f"{item.source}: language {lang!r} is not supported; analysed as {language!r}.")
-        lang = language
-    text, page_starts, counts = "", [], {}
-    doc = item.document
-    if doc is not None:
-        for w in doc.warnings:
-            item.flag("warning", w)
-        cleaned = clean_text(doc.text if doc.pages is None else None, pages=doc.pages, language=lang)
-        text, page_starts = cleaned.text, cleaned.page_starts
-        if redact and text:
-            text, counts = _redact(text, lang, keep_office_holders)
-        if not text.strip():
-            item.flag("empty", f"{item.source}: no text after cleaning. Check that the file or cell holds the "
-                               "response; an empty answer is kept as an empty response.")
-        elif classify_attachment_only(text):
-            item.flag("attachment_only", f"{item.source}: only says the answer is in an attachment that is not "
-                                         "in the input. Add the attachment as its own file to analyse it.")
-        elif len(text) in KNOWN_EXPORT_LIMITS or (doc.text and len(doc.text) in KNOWN_EXPORT_LIMITS):
-            item.flag("warning", f"{item.source}: exactly {len(doc.text):,} characters, a known export limit; the "
-                                 "text was probably cut off. Get the full text from the platform if you can.")
-    manifest_type = normalise_respondent_type(item.meta.get("respondent_type"))
-    platform_type = normalise_respondent_type(item.meta.get("platform_type"))
-    inferred, org_name, rule = infer_respondent_type(text, item.meta.get("respondent", ""))
-    if manifest_type:
-        rtype, source = manifest_type, "manifest"
-    elif platform_type:  # a platform category we can map ("Organization", "Individual")
-        rtype, source = platform_type, f"platform category {item.meta['platform_type']!r}"
-    else:
-        rtype, source = inferred, f"inferred: {rule}"
-        if item.status in ("attachment_only", "empty") and rule.startswith(("writes in", "names no", "too little")):
-            rtype, source = "unknown", "inferred: too little text to tell who answered"
-        given = item.meta.get("respondent_type") or item.meta.get("platform_type")
-        if given:
-            source += f" (the source said {given!r}, which is not used)"
-    respondent = item.meta.get("respondent") or org_name or f"{rtype.replace('_', ' ')} {item.response_id}"
-    row = {
-        "response_id": item.response_id,
-        "respondent": respondent,
-        "respondent_type": rtype,
-        "respondent_type_source": source,
-        "hearing": item.meta.get("hearing") or hearing,
-        "language": lang,
-        "date": item.meta.get("date", ""),
-        "source": item.source,
-        "text": text,
-        "n_chars": len(text),
-        "status": item.status,
-    }
-    return row, page_starts, counts
 
 
 RESPONSE_COLUMNS = ["response_id", "respondent", "respondent_type", "respondent_type_source", "hearing",
@@ -309,16 +188,27 @@ def ingest(
     detect_duplicates: bool = True,
     strict: bool = False,
     max_mb: float = 50,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    keep_moderated: bool = False,
+    keep_file_names: bool = False,
+    sheets: str | list[str] = "all",
 ) -> IngestResult:
     """Read a folder of documents or a response table into the contract's tables.
 
     Parameters
     ----------
-    source : folder (txt/md/pdf/docx + optional manifest.csv) or table (csv/tsv/jsonl/xlsx)
+    source : folder (txt/md/pdf/docx + optional manifest.csv; subfolders too) or table (csv/tsv/jsonl/json/xlsx)
     language : default language of the responses (``da``, ``en``, ``de``)
     text_col, id_col, meta_cols : column mapping for tables (platform exports are detected)
-    redact : replace e-mails, phone and CPR numbers, addresses and names (on by default)
+    redact : replace e-mails, phone and CPR numbers, addresses and names (on by default); a name
+        found in one response is also replaced wherever it recurs in the others
     strict : raise :class:`IngestError` if any input had a problem
+    max_mb, max_chars : largest file on disk (MB) and largest text after reading (characters);
+        larger inputs are reported as ``too_large`` and not analysed
+    sheets : ``"all"`` sheets of a workbook, or a list of sheet names
+    keep_moderated : keep comments a platform's moderators rejected (Polis ``moderated = -1``)
+    keep_file_names : show file names in ids and ``source`` even when they look like personal
+        data (by default such a name is replaced by a neutral id, ``f-`` and a hash)
 
     Examples
     --------
@@ -328,30 +218,42 @@ def ingest(
     """
     check_language(language)
     source = Path(source)
-    if not source.exists():
+    if not source.exists() and not source.is_symlink():
         raise FileNotFoundError(f"{source}: no such file or folder. Give a folder of responses or a table.")
+    max_bytes = int(max_mb * 1e6)
     if source.is_dir():
-        items, report = _folder_items(source, Path(manifest) if manifest else None, int(max_mb * 1e6))
+        items, report = _folder_items(source, Path(manifest) if manifest else None, max_bytes)
     elif source.suffix.lower() in TABLE_SUFFIXES:
-        items, report = _table_items(source, text_col, id_col, meta_cols)
+        items, report = _table_items(source, text_col, id_col, meta_cols, keep_moderated, sheets)
     elif source.suffix.lower() in DOCUMENT_SUFFIXES:
-        items, report = _folder_items(source.parent, Path(manifest) if manifest else None, int(max_mb * 1e6),
+        items, report = _folder_items(source.parent, Path(manifest) if manifest else None, max_bytes,
                                       only=source)
     else:
         raise ValueError(f"{source}: not a folder, a table ({sorted(TABLE_SUFFIXES)}) or a document "
                          f"({sorted(DOCUMENT_SUFFIXES)}).")
-    _dedupe_ids(items)
-    rows, page_starts, redactions = [], {}, []
     for item in items:
-        row, starts, counts = _process(item, language, hearing or source.stem, redact, keep_office_holders)
-        rows.append(row)
+        if item.from_file_name:
+            item.response_id = Path(item.source).stem
+    _dedupe_ids(items)
+    rows, page_starts, redactions, names = [], {}, [], []
+    for item in items:
+        row, starts, counts, found = process(item, language, hearing or source.stem, redact, keep_office_holders,
+                                             max_chars=max_chars)
+        rows.append((item, row, starts, counts))
+        names.extend(found)
+    if redact and names:
+        _redact_recurring(rows, names)
+    if not keep_file_names:
+        _mask_file_names(items, rows, report, language, names)
+    for item, row, starts, counts in rows:
+        row["status"] = item.status
         page_starts[row["response_id"]] = starts
         for kind, n in sorted(counts.items()):
             if n:
                 redactions.append({"response_id": row["response_id"], "kind": kind, "count": int(n)})
-        report.append({"source": item.source, "status": item.status,
+        report.append({"source": row["source"], "status": item.status,
                        "reason": "; ".join(item.reasons) if item.reasons else "read, cleaned and segmented"})
-    responses = pd.DataFrame(rows, columns=RESPONSE_COLUMNS[:-2])
+    responses = pd.DataFrame([r for _, r, _, _ in rows], columns=RESPONSE_COLUMNS[:-2])
     responses = responses.astype({c: "string" for c in RESPONSE_COLUMNS[:-4] if c != "n_chars"} | {"n_chars": "int64"})
     responses["status"] = responses["status"].astype("string")
     if detect_duplicates and len(responses):
@@ -373,6 +275,43 @@ def ingest(
     return result
 
 
+def _redact_recurring(rows: list, names: list[str]) -> None:
+    """Redact every recurrence of a name found in any response (in place)."""
+    texts = {k: row["text"] for k, (_, row, _, _) in enumerate(rows)}
+    languages = {row["language"] for _, row, _, _ in rows}
+    new, counts = redact_recurring_names(texts, names, languages)
+    for k, (_, row, _, n) in enumerate(rows):
+        if counts[k]:
+            row["text"], row["n_chars"] = new[k], len(new[k])
+            n["name"] = n.get("name", 0) + counts[k]
+
+
+def _mask_file_names(items: list[Item], rows: list, report: list[dict], language: str, names: list[str]) -> None:
+    """Replace file names that may hold personal data by neutral ids, everywhere they appear."""
+    keys = {row["source"].split("#", 1)[0] for _, row, _, _ in rows} | {r["source"].split("#", 1)[0] for r in report}
+    masked = {k: mask_file_name(k) for k in sorted(keys) if k and not file_name_is_safe(k, language, names)}
+    if not masked:
+        return
+
+    def scrub(text: str) -> str:
+        for key, new in masked.items():
+            base = Path(key).name
+            text = text.replace(key, new).replace(base, new)
+            stem = Path(key).stem
+            if len(stem) >= 3:
+                text = text.replace(stem, Path(new).stem)
+        return text
+
+    for r in report:
+        r["source"], r["reason"] = scrub(r["source"]), scrub(r["reason"])
+    for item, row, _, _ in rows:
+        key = row["source"].split("#", 1)[0]
+        if key in masked and item.from_file_name:
+            row["response_id"] = neutral_id(key) + row["response_id"][len(Path(key).stem):]
+        row["source"], row["respondent"] = scrub(row["source"]), scrub(row["respondent"])
+        item.reasons = [scrub(x) for x in item.reasons]
+
+
 def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the ingest tables to ``out_dir`` (parquet, plus CSV for people)."""
     from analysis.tables import write_table
@@ -387,14 +326,39 @@ def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
+def _input_options(study) -> dict:
+    """``keep_moderated`` and ``sheets`` from ``study.yaml`` (under ``input:`` or at the top)."""
+    raw = dict(getattr(study, "raw", {}) or {})
+    given = raw.get("input") if isinstance(raw.get("input"), dict) else {}
+    options = {}
+    for key, default in (("keep_moderated", False), ("sheets", "all")):
+        value = given.get(key, raw.get(key, default))
+        options[key] = value
+    if not isinstance(options["keep_moderated"], bool):
+        raise ValueError(f"{study.config_path}: input: keep_moderated must be true or false, not "
+                         f"{options['keep_moderated']!r}.")
+    sheets = options["sheets"]
+    if sheets != "all" and not (isinstance(sheets, list) and all(isinstance(x, str) for x in sheets)):
+        raise ValueError(f"{study.config_path}: input: sheets must be 'all' or a list of sheet names, not {sheets!r}.")
+    return options
+
+
 def ingest_study(study, **overrides) -> IngestResult:
-    """Ingest a study as its ``study.yaml`` describes it (see :mod:`analysis.config`)."""
+    """Ingest a study as its ``study.yaml`` describes it (see :mod:`analysis.config`).
+
+    A text column is passed on only when ``study.yaml`` names one, so that a
+    platform export (Polis, Bliv Hørt, regulations.gov) is recognised by its
+    columns exactly as on the command line.
+    """
     redact_cfg = dict(study.redact)
+    raw = dict(getattr(study, "raw", {}) or {})
+    explicit_text_col = raw.get("text_col") if "text_col" in raw else None
     kwargs = dict(
         language=study.language, hearing=study.hearing, manifest=study.manifest,
-        text_col=study.text_col if study.input.is_file() else None, id_col=study.id_col,
+        text_col=explicit_text_col if study.input.is_file() else None, id_col=study.id_col,
         meta_cols=study.meta_cols or None, redact=bool(redact_cfg.get("enabled", True)),
         keep_office_holders=bool(redact_cfg.get("keep_office_holders", False)),
+        **_input_options(study),
     )
     kwargs.update(overrides)
     if not study.input.exists():

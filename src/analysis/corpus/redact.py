@@ -37,15 +37,16 @@ after a closing, is taken for a name (over-redaction, the safe side).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
-from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.text import check_language, stop_words
+from analysis.corpus.redact_names import Redaction, _stop, is_name_like, name_spans
+from analysis.languages import language_codes
+from analysis.text import check_language
 
 KINDS = ("email", "phone", "cpr", "address", "name")
 PLACEHOLDERS = {
@@ -58,16 +59,8 @@ PLACEHOLDERS = {
 _PRIORITY = {k: i for i, k in enumerate(KINDS)}
 
 
-class Redaction(NamedTuple):
-    """One span of personal data: ``text[start:end]`` is replaced by the placeholder of ``kind``."""
-
-    kind: str
-    start: int
-    end: int
-
-
 # --------------------------------------------------------------------------- e-mail
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+ ?@ ?[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?![\w@])")
 _AT_WORD_RE = re.compile(r"[(\[]\s?(?:at|snabel-a)\s?[)\]]", re.IGNORECASE)
 _OBFUSCATED_EMAIL_RE = re.compile(
     r"(?<![\w.+-])[\w.+-]+\s?[(\[]\s?(?:at|snabel-a)\s?[)\]]\s?[\w-]+(?:\s?(?:\.|[(\[]dot[)\]])\s?[\w-]+)+",
@@ -81,21 +74,26 @@ _R = r"(?![\w/@\-]|[.,]\d)"
 _DK_PREFIX = r"(?:\(\s*\+?45\s*\)|\+45|0045)"
 _DK_PHONE_RE = re.compile(
     rf"(?=[(+0-9]){_L}{_DK_PREFIX}[ \-]?(?:\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}[ .\-]?\d{{2}}|\d{{4}}[ .\-]?\d{{4}}){_R}"
-    rf"|(?=[1-9]){_L}[1-9]\d(?P<sep>[ \-]?)\d{{2}}(?P=sep)\d{{2}}(?P=sep)\d{{2}}{_R}"
+    rf"|(?=[1-9]){_L}[1-9]\d(?P<sep>[ .\-]?)\d{{2}}(?P=sep)\d{{2}}(?P=sep)\d{{2}}{_R}"
     rf"|(?=[1-9]){_L}[1-9]\d{{3}} \d{{4}}{_R}"
 )
 _DK_PREFIX_RE = re.compile(_DK_PREFIX)
 _INTL_PHONE_RE = re.compile(
-    rf"(?=[+0])(?<![\w+.,])(?:\+|00)(?!45\b)[1-9]\d{{0,2}}[ \-]?(?:\(0\)[ \-]?)?\d{{1,5}}(?:[ \-]?\d{{2,5}}){{1,4}}{_R}"
+    rf"(?=[+0])(?<![\w+.,])(?:\+|00)(?!45\b)[1-9]\d{{0,2}}[ \-]?(?:\(0\)[ \-]?|\(\d{{1,5}}\)[ \-]?)?"
+    rf"\d{{1,5}}(?:[ \-]?\d{{2,5}}){{1,4}}{_R}"
+)
+# National numbers with a trunk 0 (not used in Denmark): "020 7946 0123", "089/98765432", "07700 900123".
+_NATIONAL_PHONE_RE = re.compile(
+    rf"(?=0)(?<![\w/@+.,\-])0[1-9]\d{{0,3}}(?:[ \t]?/[ \t]?|[ \-])\d{{2,8}}(?:[ \-]\d{{2,4}}){{0,2}}{_R}"
 )
 _CUED_PHONE_RE = re.compile(
     r"(?=[tTmMpPfFhHrR])(?i:\b(?:tlf|telefon(?:nummer|nr)?|tel|mobil(?:nummer|nr)?|mob|phone|mobile|fax|handy|ruf)\b\.?"
     r"\s*(?:nr\.?|no\.?)?\s*[:.]?\s*)"
     r"(?P<num>\(?\+?\d[\d ()/.\-]{4,18}\d)(?![\w])"
 )
-_CPR_RE = re.compile(rf"(?=\d){_L}(\d{{2}})(\d{{2}})(\d{{2}})-?(\d{{4}}){_R}")
+_CPR_RE = re.compile(rf"(?=\d){_L}(\d{{2}})(\d{{2}})(\d{{2}})(?:[ \t]?[\-–‑][ \t]?| )?(\d{{4}}){_R}")
 _CUED_CPR_RE = re.compile(
-    r"(?i:\bcpr[\w.\-]*\s*(?:nummer|nr\.?)?\s*[:.]?\s*)(?P<num>\d{6}\s?-?\s?\d{4})(?!\d)"
+    r"(?i:\bcpr[\w.\-]*\s*(?:nummer|nr\.?)?\s*[:.]?\s*)(?P<num>\d{6}\s?[\-–‑]?\s?\d{4})(?!\d)"
 )
 # What makes a digit run an amount or an identifier, not a phone number.
 _NOT_PHONE_BEFORE = re.compile(
@@ -163,6 +161,9 @@ def _number_spans(text: str) -> list[Redaction]:
         digits = sum(c.isdigit() for c in m.group())
         if 8 <= digits <= 15:
             spans.append(Redaction("phone", m.start(), m.end()))
+    for m in _NATIONAL_PHONE_RE.finditer(text):
+        if 9 <= sum(c.isdigit() for c in m.group()) <= 12:
+            spans.append(Redaction("phone", m.start(), m.end()))
     for m in _CUED_PHONE_RE.finditer(text):
         num = m.group("num")
         if sum(c.isdigit() for c in num) >= 6:
@@ -188,6 +189,23 @@ _STREET_RE = re.compile(
 _POSTCODE_RE = re.compile(
     rf"(?=[1-9D])(?<![\w.,/\-])(?:DK-?\s?)?(?P<code>[1-9]\d{{3}})[ \t]+(?P<city>{_CAP}[a-zæøåäöüé]+(?:-{_CAP}?[a-zæøå]+)*)"
     r"(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?(?![\w])"
+)
+# English order: house number first ("221B Baker Street, London NW1 6XE").
+_UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}"
+_EN_STREET_RE = re.compile(
+    rf"(?=\d)(?<![\w.,/\-])\d{{1,4}}[A-Z]?[ \t]+(?:{_CAP}[\w'’\-]*[ \t]+){{1,3}}"
+    r"(?:Street|Road|Avenue|Lane|Drive|Close|Way|Place|Square|Court|Gardens|Terrace|Crescent|Grove|Row|Walk|"
+    r"Mews|Rd|St|Ave)\b\.?"
+    rf"(?:,?[ \t]+{_CAP}[\w\-]+(?:[ \t]+{_UK_POSTCODE})?(?![\w]))?"
+)
+_UK_POSTCODE_RE = re.compile(rf"(?<![\w-]){_UK_POSTCODE}(?![\w])")
+# Danish street names without a street word: "Ved Stranden 2", "Gammel Mønt 14".
+_DA_PREFIX_STREET_RE = re.compile(
+    rf"(?=[A-ZÆØÅ])(?<![\w.])(?:Ved|Over|Uden|Nørre|Søndre|Østre|Vestre|Vester|Gammel|Gamle|Store|Lille|Ny|Nye|"
+    rf"Sankt|Skt\.|Indre|Ydre|Øvre|Nedre)[ \t]+{_CAP}[\w\-]+(?:[ \t]+{_CAP}[\w\-]+)?"
+    r"[ \t]+\d{1,3}[A-Za-z]?(?![\w])(?![.,]\d)"
+    r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
+    rf"(?:,?\s+(?:DK-?\s?)?\d{{4}}[ \t]+{_CAP}[\w\-]+)?"
 )
 _GENERIC_STREETS = {
     "landstraße", "landstrasse", "landstr.", "bundesstraße", "bundesstrasse", "bundesstr.",
@@ -233,6 +251,9 @@ def _address_spans(text: str, language: str) -> list[Redaction]:
         if street in _GENERIC_STREETS:
             continue  # "Landstraße 80" (a speed limit), not an address
         spans.append(Redaction("address", start, m.end()))
+    extra = [_EN_STREET_RE, _UK_POSTCODE_RE] + ([_DA_PREFIX_STREET_RE] if language == "da" else [])
+    for rx in extra:
+        spans.extend(Redaction("address", m.start(), m.end()) for m in rx.finditer(text))
     for m in _POSTCODE_RE.finditer(text):
         if language != "da" and not _alone_on_line(text, m.start(), m.end()):
             continue  # German and English capitalise nouns after numbers ("1500 Volllaststunden")
@@ -240,209 +261,6 @@ def _address_spans(text: str, language: str) -> list[Redaction]:
             continue  # "lokalplan 1119 Dagligvarebutik"
         if _valid_postcode(m.group("code"), m.group("city")):
             spans.append(Redaction("address", m.start(), m.end()))
-    return spans
-
-
-# --------------------------------------------------------------------------- names
-_ORG_STEMS = (
-    "udvalg", "forening", "forbund", "kommune", "organisation", "selskab", "netværk", "bevægelse",
-    "fællesskab", "institut", "universitet", "bestyrelse", "sekretariat", "forvaltning", "styrelse",
-    "ministeri", "kooperativ", "tænketank", "fonden", "miljøpunkt", "gruppe", "laug", "komit",
-    "repræsentation", "boligorganisation", "sammenslutning", "alliance", "akademi", "centret",
-    "association", "council", "committee", "society", "foundation", "university", "network",
-    "movement", "company", "verein", "verband", "stiftung", "ausschuss", "initiative", "gesellschaft",
-)
-_ORG_WORDS = {
-    "a/s", "aps", "i/s", "k/s", "p/s", "amba", "råd", "rådet", "center", "fond", "parti", "partiet",
-    "klub", "klubben", "skole", "skolen", "gymnasium", "danmark", "københavn", "københavns", "dk",
-    "group", "ltd", "inc", "llc", "plc", "gmbh", "e.v.", "ev", "ag", "rat", "trust", "institute",
-    "team", "teamet", "holdet", "projekt", "projektet", "cafe", "café", "lab", "hus", "huset",
-}
-_ROLE_WORDS = {
-    "formand", "forperson", "forkvinde", "næstformand", "næstforperson", "direktør", "borgmester",
-    "rådmand", "leder", "sekretær", "kasserer", "chef", "analysechef", "konsulent", "medlem",
-    "stifter", "medstifter", "founder", "co-founder", "chair", "chairman", "chairwoman",
-    "chairperson", "president", "director", "ceo", "secretary", "vorsitzende", "vorsitzender",
-    "geschäftsführer", "geschäftsführerin", "bürgermeister", "sprecher", "sprecherin",
-    "adjunkt", "lektor", "professor", "projektleder", "talsperson", "koordinator",
-}
-_NOT_NAMES = {
-    "tak", "hej", "kære", "hilsen", "hilsner", "mvh", "vh", "venlig", "venlige", "med", "alle",
-    "vi", "jeg", "dear", "thanks", "regards", "best", "grüße", "danke", "liebe", "lieber",
-    "borger", "borgere", "beboer", "beboerne", "københavner", "københavnere", "bilag", "referencer",
-    "kommentar", "kommentarer", "navn", "dato", "emne", "høringssvar", "ps", "p.s.",
-}
-_PARTICLES = {"von", "van", "de", "der", "den", "af", "zu", "la", "le", "da", "di"}
-_LOW = "a-zæøåäöüéèáíóúàçñß"
-_UP = "A-ZÆØÅÄÖÜÉ"
-# a name word: "Anna", "Møller-Hansen", "O'Connor", "McDonald", or initials "H.C."
-_WORD = (
-    rf"(?:[{_UP}](?:[{_LOW}]+|['’][{_UP}][{_LOW}]+)(?:[{_UP}][{_LOW}]+)?"
-    rf"(?:[-'’][{_UP}]?[{_LOW}]+)*|(?:[{_UP}]\.-?)+)"
-)
-_NAME_TOKEN = re.compile(_WORD)
-_NAME_RUN = rf"{_WORD}(?:[ \t]+(?:(?:von|van|de|der|den|af|zu|la|le)[ \t]+)?{_WORD}){{0,4}}"
-_INTRO_RE = re.compile(
-    r"(?=[mMjJuUiI])(?i:\b(?:mit\s+navn\s+er|jeg\s+hedder|undertegnede|my\s+name\s+is|i\s+am\s+called|"
-    r"mein\s+name\s+ist|ich\s+hei(?:ß|ss)e)[ \t]+)"
-    rf"(?P<name>{_NAME_RUN})"
-)
-_FIELD_RE = re.compile(
-    r"(?im)^[ \t]*(?:navn|name|afsender|kontaktperson|kontakt|underskrevet\s+af|signed|"
-    r"absender|ansprechpartner(?:in)?)[ \t]*:[ \t]*"
-    rf"(?P<name>{_NAME_RUN})[ \t]*(?=,|\r?$)"
-)
-_CLOSING_RE = re.compile(
-    r"(?im)(?:^[ \t]*|(?<=[.!?])[ \t]+)(?:"
-    r"(?:med[ \t]+)?(?:de[ \t]+)?(?:venlig(?:st|e)?|mange|kærlig(?:e)?|bedste|varme|god|grøn(?:ne)?)[ \t]+hilsen(?:er)?"
-    r"|mvh\.?|vh\.?|hilsen|hilsner|på[ \t]+vegne[ \t]+af(?=[ \t]*[,:]?[ \t]*\r?$)|underskrevet[ \t]+af|underskrivere"
-    r"|kind[ \t]+regards|best[ \t]+regards|warm[ \t]+regards|regards|best[ \t]+wishes|yours[ \t]+(?:sincerely|faithfully)"
-    r"|sincerely|signed|signatories"
-    r"|mit[ \t]+freundlichen[ \t]+gr(?:üß|ue?ss)en|(?:freundliche|viele|beste|liebe|herzliche)[ \t]+gr(?:üß|ue?ss)e|mfg|lg"
-    r")\b[ \t]*[,.:!\-–]*[ \t]*"
-)
-_BLOCK_END = re.compile(r"^\s*(?:[_\-=*•~]{3,}|referencer|references|bilag|literatur|kilder)\b", re.I)
-
-
-@lru_cache(maxsize=8)
-def _stop(language: str) -> frozenset[str]:
-    return stop_words(check_language(language), consultation=False)
-
-
-def _org_or_role(words: list[str]) -> bool:
-    for w in words:
-        low = w.lower().strip(".,;:()")
-        if low in _ORG_WORDS or low in _ROLE_WORDS or any(s in low for s in _ORG_STEMS):
-            return True
-        if low.endswith("råd") or low.endswith("rådet"):
-            return True
-    return False
-
-
-# Offices whose holders sign for a committee or organisation (kept with keep_office_holders).
-_OFFICE_WORDS = {
-    "formand", "forperson", "forkvinde", "næstformand", "næstforperson", "borgmester", "rådmand",
-    "direktør", "talsperson", "chair", "chairman", "chairwoman", "chairperson", "president",
-    "director", "ceo", "vorsitzende", "vorsitzender", "geschäftsführer", "geschäftsführerin",
-    "bürgermeister", "sprecher", "sprecherin",
-}
-
-
-def _has_role(line: str) -> bool:
-    """True if ``line`` names an office (formand, forperson, …) held for a body."""
-    return any(w.lower().strip(".,;:()") in _OFFICE_WORDS for w in line.split())
-
-
-def is_name_like(s: str, language: str = "da") -> bool:
-    """True if ``s`` looks like a personal name: 1-5 capitalised words, no organisation word.
-
-    >>> is_name_like("Anna Sofie Jørgensen"), is_name_like("Valby Lokaludvalg"), is_name_like("CEPOS")
-    (True, False, False)
-    """
-    s = s.strip().rstrip(".,;:").strip()
-    words = s.split()
-    if not 1 <= len(words) <= 5 or "[" in s:
-        return False
-    if words[0].lower() in _PARTICLES or words[-1].lower() in _PARTICLES:
-        return False
-    for w in words:
-        if w.lower() in _PARTICLES:
-            continue
-        if not _NAME_TOKEN.fullmatch(w):
-            return False
-    low = [w.lower() for w in words]
-    if any(w in _NOT_NAMES for w in low) or _org_or_role(words):
-        return False
-    stops = _stop(language)
-    if all(w in stops for w in low):
-        return False
-    return any(len(w) >= 2 and not w.endswith(".") for w in words)
-
-
-_AND_RE = re.compile(r"\s+(?:og|and|und|&)\s+")
-_SPLIT_RE = re.compile(r"\s*(?:,|\s[–—-]\s|\()\s*")
-
-
-def _signature_spans(text: str, language: str, keep_office_holders: bool) -> list[Redaction]:
-    spans: list[Redaction] = []
-    for m in _CLOSING_RE.finditer(text):
-        # lines of the block: the closing line's remainder, then the following lines
-        lines: list[tuple[int, str]] = []
-        eol = text.find("\n", m.end())
-        eol = len(text) if eol < 0 else eol
-        lines.append((m.end(), text[m.end():eol]))
-        pos = eol + 1
-        while pos <= len(text) and len(lines) < 30:
-            nxt = text.find("\n", pos)
-            nxt = len(text) if nxt < 0 else nxt
-            lines.append((pos, text[pos:nxt]))
-            pos = nxt + 1
-        content_seen = False
-        block: list[tuple[int, str]] = []
-        for start, line in lines:
-            raw = line.rstrip("\r")
-            if not raw.strip():
-                if content_seen:
-                    break
-                continue
-            if _BLOCK_END.match(raw) or len(raw) > 150 or len(raw.split()) > 16:
-                break
-            if _CLOSING_RE.match(raw) and content_seen:
-                break
-            content_seen = True
-            block.append((start, raw))
-        names_phase = True
-        for k, (start, raw) in enumerate(block):
-            stripped = raw.strip()
-            lead = start + (len(raw) - len(raw.lstrip()))
-            if stripped.lstrip("-–• ").startswith("[NAVN]"):
-                continue  # already redacted upstream
-            nxt = block[k + 1][1] if k + 1 < len(block) else ""
-            if names_phase and is_name_like(stripped.lstrip("-–• "), language):
-                if keep_office_holders and _has_role(nxt):
-                    continue
-                body = stripped.lstrip("-–• ")
-                s0 = lead + (len(stripped) - len(body))
-                name = body.rstrip().rstrip(".,;:")
-                spans.append(Redaction("name", s0, s0 + len(name)))
-                continue
-            body = stripped.lstrip("-–• ").rstrip(".,;:")
-            pair = _AND_RE.split(body)
-            if names_phase and len(pair) == 2 and all(is_name_like(x, language) for x in pair):
-                if keep_office_holders and _has_role(nxt):
-                    continue
-                s0 = lead + (len(stripped) - len(stripped.lstrip("-–• ")))
-                second = body.index(pair[1], len(pair[0]))
-                spans.append(Redaction("name", s0, s0 + len(pair[0])))
-                spans.append(Redaction("name", s0 + second, s0 + second + len(pair[1])))
-                continue
-            parts = _SPLIT_RE.split(stripped.lstrip("-–• "), maxsplit=1)
-            if len(parts) == 2 and parts[1] and is_name_like(parts[0], language):
-                if keep_office_holders and _has_role(parts[1]):
-                    continue
-                body = stripped.lstrip("-–• ")
-                s0 = lead + (len(stripped) - len(body))
-                spans.append(Redaction("name", s0, s0 + len(parts[0])))
-                continue
-            names_phase = False
-    return spans
-
-
-def _name_spans(text: str, language: str, keep_office_holders: bool) -> list[Redaction]:
-    spans = []
-    for rx in (_INTRO_RE, _FIELD_RE):
-        for m in rx.finditer(text):
-            name = m.group("name")
-            words = name.split()
-            # drop trailing words that are clearly not part of the name
-            while words and (words[-1].lower() in _PARTICLES or _org_or_role(words[-1:])):
-                words.pop()
-            if words and is_name_like(" ".join(words), language):
-                end = m.start("name")  # walk the words: the name may hold tabs or double spaces
-                for w in words:
-                    end = text.index(w, end) + len(w)
-                spans.append(Redaction("name", m.start("name"), end))
-    spans.extend(_signature_spans(text, language, keep_office_holders))
     return spans
 
 
@@ -456,14 +274,28 @@ def find_personal_data(
     [Redaction(kind='name', start=12, end=21)]
     """
     check_language(language)
-    spans = _number_spans(text) + _address_spans(text, language) + _name_spans(text, language, keep_office_holders)
+    spans = _number_spans(text) + _address_spans(text, language) + name_spans(text, language, keep_office_holders)
+    return _non_overlapping(spans)
+
+
+def _non_overlapping(spans: list[Redaction]) -> list[Redaction]:
+    """Keep spans by kind priority, then position, dropping any that overlap a kept one.
+
+    Kept spans are held sorted by start, so each test is a binary search (n log n overall).
+    """
+    starts: list[int] = []
     chosen: list[Redaction] = []
     for s in sorted(spans, key=lambda r: (_PRIORITY[r.kind], r.start, -(r.end - r.start))):
         if s.end <= s.start:
             continue
-        if all(s.end <= c.start or s.start >= c.end for c in chosen):
-            chosen.append(s)
-    return sorted(chosen, key=lambda r: r.start)
+        i = bisect.bisect_left(starts, s.start)
+        if i < len(chosen) and chosen[i].start < s.end:
+            continue  # the next kept span starts inside this one
+        if i > 0 and chosen[i - 1].end > s.start:
+            continue  # the previous kept span reaches into this one
+        starts.insert(i, s.start)
+        chosen.insert(i, s)
+    return chosen
 
 
 def redact_text(
@@ -480,18 +312,35 @@ def redact_text(
     >>> redact_text("Med venlig hilsen\\nJens Hansen")[0]
     'Med venlig hilsen\\n[NAVN]'
     """
+    new, counts, _ = redact_and_collect(text, language, keep_office_holders)
+    return new, counts
+
+
+def redact_and_collect(
+    text: str, language: str = "da", keep_office_holders: bool = False
+) -> tuple[str, dict[str, int], list[str]]:
+    r"""Like :func:`redact_text`, and also return the names that were removed.
+
+    The names are for a corpus-wide second pass (a name redacted in one response is
+    redacted wherever it recurs); they are never written anywhere.
+
+    >>> redact_and_collect("Mvh\nJens Kvistholm")[2]
+    ['Jens Kvistholm']
+    """
     counts = dict.fromkeys(KINDS, 0)
     if not isinstance(text, str) or not text:
-        return text, counts
+        return text, counts, []
     spans = find_personal_data(text, language, keep_office_holders)
-    out, last = [], 0
+    out, last, names = [], 0, []
     for s in spans:
         out.append(text[last:s.start])
         out.append(PLACEHOLDERS[s.kind])
         counts[s.kind] += 1
+        if s.kind == "name":
+            names.append(text[s.start:s.end])
         last = s.end
     out.append(text[last:])
-    return "".join(out), counts
+    return "".join(out), counts, names
 
 
 def redaction_report(
@@ -525,7 +374,7 @@ def redaction_report(
         texts = responses_texts[text_col].tolist()
         if language_col and language_col in responses_texts.columns:
             langs = [
-                x if isinstance(x, str) and x in ("da", "en", "de") else language
+                x if isinstance(x, str) and x in language_codes() else language
                 for x in responses_texts[language_col].tolist()
             ]
         else:
@@ -549,6 +398,7 @@ __all__ = [
     "Redaction",
     "find_personal_data",
     "redact_text",
+    "redact_and_collect",
     "redaction_report",
     "is_name_like",
 ]
