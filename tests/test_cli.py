@@ -93,6 +93,7 @@ def _parquets(folder, prefix=""):
     return {p.stem: pd.read_parquet(p) for p in sorted(folder.glob(f"{prefix}*.parquet"))}
 
 
+@pytest.mark.slow
 def test_cli_stages_equal_run_and_flags_override_settings(study_dir, tmp_path):
     assert main(["run", str(study_dir), "--steps", "ingest,themes,align"]) == 0
     via_run = _parquets(tmp_path / "processed" / "demo")
@@ -104,15 +105,18 @@ def test_cli_stages_equal_run_and_flags_override_settings(study_dir, tmp_path):
     assert sorted(via_cli) == sorted(via_run) and "alignment_type_priority" in via_cli
     for name in via_run:
         pd.testing.assert_frame_equal(via_cli[name], via_run[name], obj=name)
-    assert len(via_cli["themes"]) == 2  # themes.k of study.yaml, not the CLI's old default
+    def n_themes(themes):  # theme 0 collects segments that fit no theme
+        return int((themes["theme_id"] > 0).sum())
+
+    assert n_themes(via_cli["themes"]) == 2  # themes.k of study.yaml, not the CLI's old default
     assert main(["themes", str(out), "--k", "3"]) == 0
-    assert len(pd.read_parquet(out / "themes.parquet")) == 3
+    assert n_themes(pd.read_parquet(out / "themes.parquet")) == 3
     assert main(["align", str(out), "--count-campaigns", "per_response"]) == 0
     per_response = pd.read_parquet(out / "alignment_type_priority.parquet")  # 10 copies of each text now count 10 times
     assert not per_response.equals(via_run["alignment_type_priority"])
 
 
-def test_reingest_removes_theme_tables_and_report_paths_printed(study_dir, tmp_path):
+def test_reingest_removes_theme_tables(study_dir, tmp_path):
     out = tmp_path / "cli"
     assert main(["ingest", str(study_dir), "--out", str(out)]) == 0
     assert main(["themes", str(out)]) == 0
@@ -184,3 +188,13 @@ def test_bad_flags_and_busy_folder(tmp_path, capsys):
     (out / ".analysis.lock").write_text(f"{os.getppid()}\n")
     assert main(["themes", str(out)]) == 2
     assert "another run" in _err(capsys)
+
+
+def test_missing_folder_is_a_message_and_debug_shows_the_traceback(tmp_path, capsys):
+    assert main(["themes", str(tmp_path / "none")]) == 2
+    assert "no such processed folder" in _err(capsys)
+    assert not (tmp_path / "none").exists()
+    with pytest.raises(FileNotFoundError):
+        main(["--debug", "themes", str(tmp_path / "none")])
+    with pytest.raises(FileNotFoundError):
+        main(["themes", str(tmp_path / "none"), "--debug"])
