@@ -198,3 +198,18 @@ def test_missing_folder_is_a_message_and_debug_shows_the_traceback(tmp_path, cap
         main(["--debug", "themes", str(tmp_path / "none")])
     with pytest.raises(FileNotFoundError):
         main(["themes", str(tmp_path / "none"), "--debug"])
+
+
+def test_platform_export_named_in_study_yaml_is_detected_as_on_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.setattr("analysis.config.DATA_PROCESSED", tmp_path / "processed")
+    folder = tmp_path / "polis"
+    folder.mkdir()
+    rows = ["comment-id,comment-body,datetime,moderated"] + [
+        f"{i},{TOPICS[list(TOPICS)[i % 3]].replace(',', '')},2024-01-0{1 + i % 9},1" for i in range(6)]
+    (folder / "comments.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "study.yaml").write_text("name: polis\nlanguage: da\ninput: comments.csv\n", encoding="utf-8")
+    assert main(["run", str(folder), "--steps", "ingest"]) == 0
+    via_yaml = pd.read_parquet(tmp_path / "processed" / "polis" / "responses.parquet")
+    assert main(["ingest", str(folder / "comments.csv"), "--out", str(tmp_path / "cli")]) == 0
+    via_cli = pd.read_parquet(tmp_path / "cli" / "responses.parquet")
+    assert len(via_yaml) == 6 and via_yaml["text"].tolist() == via_cli["text"].tolist()
