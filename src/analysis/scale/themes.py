@@ -171,5 +171,5 @@ def _write(folder: Path, tables: dict[str, pd.DataFrame], labels_file: Path) -> 
     for name, csv in (("themes", True), ("response_themes", True), ("segment_map", False)):
         write_table(tables[name], folder, name, csv=csv)
     for name in ("theme_quotes", "k_diagnostics", "theme_tree", "theme_skipped"):
-        tables[name].to_csv(folder / f"{name}.csv", index=False)
-    tables["theme_labels"].to_csv(labels_file, index=False)
+        write_table(tables[name], folder, name, parquet=False)
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
