@@ -213,3 +213,12 @@ def test_platform_export_named_in_study_yaml_is_detected_as_on_the_command_line(
     assert main(["ingest", str(folder / "comments.csv"), "--out", str(tmp_path / "cli")]) == 0
     via_cli = pd.read_parquet(tmp_path / "cli" / "responses.parquet")
     assert len(via_yaml) == 6 and via_yaml["text"].tolist() == via_cli["text"].tolist()
+
+
+def test_align_on_responses_that_raise_no_priority(tmp_path):
+    out = tmp_path / "out"
+    assert main(["ingest", str(_corpus(tmp_path / "svar")), "--out", str(out)]) == 0
+    raw = DATA_RAW / "udsatte-byomraader-2025"
+    assert main(["align", str(out), "--goals", str(raw / "goals.yaml"), "--codebook", str(raw / "codebook.yaml"),
+                 "--n-boot", "10"]) == 0
+    assert len(pd.read_parquet(out / "segment_priorities.parquet")) == 0
