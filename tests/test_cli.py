@@ -222,3 +222,10 @@ def test_align_on_responses_that_raise_no_priority(tmp_path):
     assert main(["align", str(out), "--goals", str(raw / "goals.yaml"), "--codebook", str(raw / "codebook.yaml"),
                  "--n-boot", "10"]) == 0
     assert len(pd.read_parquet(out / "segment_priorities.parquet")) == 0
+
+
+def test_seed_codebook_flag_is_a_path(tmp_path):
+    out = tmp_path / "out"
+    assert main(["ingest", str(_corpus(tmp_path / "svar")), "--out", str(out)]) == 0
+    codebook = DATA_RAW / "udsatte-byomraader-2025" / "codebook.yaml"
+    assert main(["themes", str(out), "--k", "3", "--seed-codebook", str(codebook)]) == 0

@@ -116,6 +116,14 @@ def _bool(value):
     raise _Bad(f"{_show(value)} is not true or false", "Write true or false.")
 
 
+def _bool_or_path(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value
+    raise _Bad(f"{_show(value)} is neither true/false nor a file", "Write true (the study's codebook), false, or a codebook path.")
+
+
 def _choice(*allowed):
     def check(value):
         if value in allowed:
@@ -227,7 +235,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("themes.n_top_terms", "int", 10, (), "terms shown per theme", _int(1)),
     Setting("themes.threshold", "number", 0.2, (), "least weight for a segment to belong to a theme", _number),
     Setting("themes.max_iter", "int", 400, (), "iterations of the model fit", _int(1)),
-    Setting("themes.seed_codebook", "bool", False, (), "start some themes from the codebook's priorities", _bool),
+    Setting("themes.seed_codebook", "bool or path", False, (), "start some themes from the codebook's priorities (true: the study's codebook)", _bool_or_path),
     Setting("alignment", "mapping", {}, (), "alignment settings: the alignment.* keys", _any),
     Setting("alignment.unit", "choice", "response", ("response", "segment"), "what one priority mention is counted on", _choice("segment", "response")),
     Setting("alignment.interval", "choice", "wilson", ("wilson", "jeffreys", "bootstrap"), "how confidence intervals are computed", _choice("wilson", "jeffreys", "bootstrap")),
