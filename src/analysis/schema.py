@@ -387,6 +387,22 @@ def settings_table(markdown: bool = True) -> str:
     return "\n".join(rows)
 
 
+def update_readme(path: str | Path = "README.md") -> bool:
+    """Rewrite the keys table in ``README.md`` from :data:`SETTINGS`; return whether it changed.
+
+    ``python -c "from analysis.schema import update_readme; update_readme()"`` after adding a key.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    head = settings_table().splitlines()[0]
+    start = text.index(head)
+    end = text.find("\n\n", start)
+    new = text[:start] + settings_table() + (text[end:] if end >= 0 else "\n")
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     """Parse a YAML settings file; problems (missing, not UTF-8, bad syntax) instead of exceptions.
 
