@@ -168,9 +168,9 @@ def _str_map(value):
 def _sheets(value):
     if value == "all":
         return value
-    if isinstance(value, list) and value and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
-    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names or numbers, e.g. [Svar].")
+    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names, e.g. [Svar].")
 
 
 def _any(value):
@@ -206,7 +206,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input", "path or mapping", ".", (), "a folder of documents or a table export, relative to the study folder; or a mapping with path and the input.* options", _any),
     Setting("input.path", "path", ".", (), "the folder or table when input is a mapping", _str),
     Setting("input.keep_moderated", "bool", False, (), "keep comments a platform's moderators rejected (Polis moderated = -1)", _bool),
-    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names or numbers)", _sheets),
+    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names)", _sheets),
     Setting("input.max_mb", "number", 50.0, (), "largest file read, in MB", _number),
     Setting("input.strict", "bool", False, (), "any problem with any input stops the ingest", _bool),
     Setting("manifest", "path", None, (), "manifest CSV of a folder of documents (default: manifest.csv in it)", _opt_str),
