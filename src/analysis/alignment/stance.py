@@ -115,6 +115,7 @@ class StanceCues:
     opposition: PhraseSet | None = None
     after_support: PhraseSet | None = None
     not_negation: PhraseSet | None = None
+    combined: PhraseSet | None = None
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -164,7 +165,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
                     raise CodebookError(f"{p}: {language}.{cls}: bad regular expression {cue!r} ({exc}).") from exc
             else:
                 phrases.append(((cls, weight, cue), cue))
-    return StanceCues(
+    cues = StanceCues(
         language=language,
         phrases=PhraseSet(phrases, language, lemmatize_words=False),
         regexes=regexes,
@@ -181,6 +182,26 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
                                 lemmatize_words=False),
         not_negation=PhraseSet([(c, c) for c in NOT_NEGATION.get(language, ())], language, lemmatize_words=False),
     )
+    cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
+    return cues
+
+
+PHRASE_KINDS = ("phrases", "ignore", "not_negation", "contrast", "concessive", "modals", "opposition",
+                "after_support")
+
+
+def _combine(sets: dict[str, PhraseSet], language: str) -> PhraseSet:
+    """One PhraseSet holding every kind's phrases (keys ``(kind, key)``): one pass per text."""
+    out = PhraseSet([], language, lemmatize_words=False)
+    out.items = [((kind, key), text, seq) for kind, ps in sets.items() for key, text, seq in ps.items]
+    return out
+
+
+def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
+    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
+    for (kind, key), s, e in cues.combined.find(lows, lems):
+        out[kind].append((key, s, e))
+    return out
 
 
 def _is_negator(low: str, negators: frozenset[str]) -> bool:
@@ -230,31 +251,32 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     lows = [t.text.lower() for t in toks]
     lems = [lemma(w, language) for w in lows]
     ignored: set[int] = set()
-    for _, s, e in cues.ignore.find(lows, lems):
+    hits = _hits_by_kind(cues, lows, lems)
+    for _, s, e in hits["ignore"]:
         ignored.update(range(s, e))
     clause = _clause_ids(text, toks)
     not_neg: set[int] = set()
-    for _, s, e in (cues.not_negation.find(lows, lems) if cues.not_negation else []):
+    for _, s, e in hits["not_negation"]:
         not_neg.update(range(s, e))
     # "men også", "but also", "sondern auch" add rather than contrast
-    contrast_hits = sorted(s for _, s, e in cues.contrast.find(lows, lems)
+    contrast_hits = sorted(s for _, s, e in hits["contrast"]
                            if not (e < len(lows) and lows[e] in ADDITIVE))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
     negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
     concessive_spans = []
-    for _, s, e in cues.concessive.find(lows, lems):
+    for _, s, e in hits["concessive"]:
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
     question = text.rstrip().endswith("?")
 
     found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
-    for (cls, weight, _cue), s, e in cues.phrases.find(lows, lems):
+    for (cls, weight, _cue), s, e in hits["phrases"]:
         found.append((cls, weight, s, e, _cue))
-    for (weight, _cue), s, e in (cues.modals.find(lows, lems) if cues.modals and not question else []):
+    for (weight, _cue), s, e in ([] if question else hits["modals"]):
         found.append(("request", weight, s, e, _cue))
-    for (weight, _cue), s, e in (cues.opposition.find(lows, lems) if cues.opposition else []):
+    for (weight, _cue), s, e in hits["opposition"]:
         found.append(("concern", weight, s, e, _cue))
     # longest span first; on the same span the more specific cue ("bakke ikke op" before "bakke ~ op")
     found.sort(key=lambda m: (m[2], -(m[3] - m[2]), -len(m[4].replace("~", " ").split()), CUE_CLASSES.index(m[0])))
@@ -289,7 +311,7 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     first_support = min((s for c, _, s, _ in kept if c == "support"), default=None)
     pivots = list(contrast_hits)
     if first_support is not None and cues.after_support is not None:
-        pivots += [s for _, s, _ in cues.after_support.find(lows, lems)  # "stadig ... uden", "still no"
+        pivots += [s for _, s, _ in hits["after_support"]  # "stadig ... uden", "still no"
                    if s > first_support and any(_is_negator(w, cues.negators) for w in lows[s + 1:])]
     pivot = min((p for p in pivots if p > 0 or first_support is None), default=None)
     scores = {c: 0.0 for c in CUE_CLASSES}
