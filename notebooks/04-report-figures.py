@@ -36,10 +36,14 @@ from IPython.display import Markdown, display
 
 from analysis.report import plots
 from analysis.report import report_figures, save_figure
+from analysis.report.notebooks import missing_tables
 from analysis.tables import load_study_tables
 
 plots.use_style()
 cfg, tables = load_study_tables(study, processed_root, report_root)
+note = missing_tables(cfg, tables, ["themes", "alignment_type_priority"])
+if note:  # a stage not run yet: say which command makes the tables
+    display(Markdown(note))
 
 # %% [markdown] tags=["remove-from-report"]
 # ## The figures
@@ -53,7 +57,8 @@ saved = []
 for figure in report_figures(tables, cfg):
     ax = figure.draw()
     paths = save_figure(ax.figure, figure.name, cfg, inputs=figure.inputs, config=cfg.raw,
-                        seed=cfg.random_state, source_table=figure.source_table)
+                        seed=cfg.random_state, source_table=figure.source_table,
+                        values=figure.values)
     display(Markdown(f"### {figure.title}\n\n{figure.caption}"))
     display(ax.figure)
     plt.close(ax.figure)

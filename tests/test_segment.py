@@ -63,7 +63,8 @@ def test_seed_segments_hold_the_offset_invariant(seed_text):
 def test_segment_table_follows_the_contract():
     responses = pd.DataFrame({"response_id": ["r1", "r2"], "text": ["Ja. Nej.\nMåske.", ""], "language": ["da", "da"]})
     segments = segment_responses(responses, {"r1": [0, 9]})
-    assert list(segments.columns) == ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text"]
+    assert list(segments.columns) == ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text",
+                                     "kind"]
     assert segments["segment_id"].tolist() == ["r1:0:0", "r1:0:1", "r1:1:0"]
     assert segments["page"].tolist() == [1, 1, 2]
     assert segments["segment_id"].is_unique

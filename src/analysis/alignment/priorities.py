@@ -42,13 +42,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.alignment.codebook import Codebook, PhraseSet, load_codebook, word_regex
-from analysis.alignment.stance import load_cues, segment_stance
+from analysis.alignment.stance import segment_stance
+from analysis.languages import get_language
 from analysis.text import check_language, lemma, tokenize
 
 NEGATION_WINDOW = 3
 CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
 ELIDED_HYPHEN = re.compile(r"-\s")
-ELISION_JOINERS = frozenset({"og", "eller", "samt", "and", "or", "und", "oder"})
 COLUMNS = ["segment_id", "priority_id", "evidence", "n_matches", "negated", "stance", "cue"]
 
 
@@ -76,10 +76,9 @@ class PriorityMatcher:
         items += [((None, "ignore"), ph) for ph in codebook.ignore.get(language, ())]
         items += [((p.id, "exclude"), ph) for p in codebook for ph in p.exclude.get(language, ())]
         self._phrases = PhraseSet(items, language)
-        try:
-            self._negators = load_cues(language).negators
-        except Exception:  # cue file without this language: no negation flags
-            self._negators = frozenset()
+        lang = get_language(language)
+        self._negators = lang.words("negations", "negators")
+        self._joiners = lang.words("cleaning", "elision_joiners")
         self._word_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _word(self, low: str) -> tuple[str, tuple[str, ...]]:
@@ -127,7 +126,7 @@ class PriorityMatcher:
         # Elided compounds: in "Beskæftigelses- og Integrationsudvalget" the first word
         # shares the head of the last one; when that one is ignored, so is the first.
         for i in range(len(toks) - 2, -1, -1):
-            if (claimed.get(i + 2, "") is None and lows[i + 1] in ELISION_JOINERS
+            if (claimed.get(i + 2, "") is None and lows[i + 1] in self._joiners
                     and ELIDED_HYPHEN.match(text, toks[i].end)):
                 claimed[i] = None
         for i, (_, prios) in enumerate(info):

@@ -1,7 +1,7 @@
 """Stance of a segment: support, concern, request or neutral, from cue words.
 
-The cues live in ``analysis/resources/stance_cues.yaml`` (Danish, English, German); the
-file documents the cue syntax. On top of the word cues the sentence is read for:
+The cues of each language live in the language registry, ``languages/<code>/stance.yaml``
+(the negators in ``negations.yaml``); the file documents the cue syntax. On top of the word cues the sentence is read for:
 
 - **scope of negation**: a negator ("ikke", "not", "nicht", ...) reaches a cue up to
   three words later within the same clause, or the word right before it (V2 order:
@@ -41,7 +41,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
 from analysis.text import check_language, lemma, tokenize
+from analysis.languages import get_language
 
 STANCES = ("support", "concern", "request", "neutral")
 CUE_CLASSES = ("support", "concern", "request")
@@ -94,9 +94,13 @@ NOT_NEGATION = {
 }
 
 
-def default_cues_path() -> Path:
-    """Path of the packaged cue file."""
-    return Path(str(resources.files("analysis") / "resources" / "stance_cues.yaml"))
+def default_cues_path(language: str = "da") -> Path:
+    """Path of the registry's cue file of ``language``.
+
+    >>> default_cues_path("da").name
+    'stance.yaml'
+    """
+    return get_language(language).resource_path("stance")
 
 
 @dataclass
@@ -145,14 +149,20 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
     'da'
     """
     check_language(language)
-    p = Path(path) if path else default_cues_path()
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
-    if not isinstance(raw, dict) or language not in raw:
-        raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
-    block = raw[language]
+    if path:
+        p = Path(path)
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
+        if not isinstance(raw, dict) or language not in raw:
+            raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
+        block = raw[language]
+    else:
+        lang = get_language(language)
+        p = lang.resource_path("stance")
+        raw = lang.resource("stance")
+        block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
     modals = [((cls_w["cue"], cls_w["weight"]) if isinstance(cls_w, dict) else (cls_w, 1.0))
               for cls_w in MODALS.get(language, ())]

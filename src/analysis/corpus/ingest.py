@@ -14,17 +14,16 @@ others.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.folder import (MANIFEST_COLUMNS, MANIFEST_NAME, display_name, is_config_file,
+from analysis.corpus.folder import (MANIFEST_NAME, display_name, is_config_file,
                                     match_manifest, read_manifest, walk_folder)
 from analysis.corpus.privacy import file_name_is_safe, mask_file_name, neutral_id, redact_recurring_names
-from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, KNOWN_EXPORT_LIMITS, Item,
+from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, Item,
                                      classify_attachment_only, process)
 from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
 from analysis.corpus.readers.tables import TABLE_SUFFIXES, read_table_rows
@@ -120,12 +119,13 @@ def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int,
 
 
 def _table_items(path: Path, text_col: str | None, id_col: str | None,
-                 meta_cols: dict[str, str] | None, keep_moderated: bool = False) -> tuple[list[Item], list[dict]]:
-    rows, file_warnings = read_table_rows(path, text_col=text_col, id_col=id_col, meta_cols=meta_cols)
+                 meta_cols: dict[str, str] | None, keep_moderated: bool = False,
+                 sheets: str | list[str] = "all") -> tuple[list[Item], list[dict]]:
+    rows, file_warnings = read_table_rows(path, text_col=text_col, id_col=id_col, meta_cols=meta_cols,
+                                          sheets=sheets)
     items = []
     for row in rows:
         item = Item(row.source, row.response_id or row.source, dict(row.meta))
-        item.meta["source_id"] = row.response_id or ""
         moderated = str(row.meta.get("moderated", "")).strip()
         if row.status != "ok":
             item.flag(row.status, row.reason)
@@ -191,6 +191,7 @@ def ingest(
     max_chars: int = DEFAULT_MAX_CHARS,
     keep_moderated: bool = False,
     keep_file_names: bool = False,
+    sheets: str | list[str] = "all",
 ) -> IngestResult:
     """Read a folder of documents or a response table into the contract's tables.
 
@@ -204,6 +205,7 @@ def ingest(
     strict : raise :class:`IngestError` if any input had a problem
     max_mb, max_chars : largest file on disk (MB) and largest text after reading (characters);
         larger inputs are reported as ``too_large`` and not analysed
+    sheets : ``"all"`` sheets of a workbook, or a list of sheet names
     keep_moderated : keep comments a platform's moderators rejected (Polis ``moderated = -1``)
     keep_file_names : show file names in ids and ``source`` even when they look like personal
         data (by default such a name is replaced by a neutral id, ``f-`` and a hash)
@@ -222,7 +224,7 @@ def ingest(
     if source.is_dir():
         items, report = _folder_items(source, Path(manifest) if manifest else None, max_bytes)
     elif source.suffix.lower() in TABLE_SUFFIXES:
-        items, report = _table_items(source, text_col, id_col, meta_cols, keep_moderated)
+        items, report = _table_items(source, text_col, id_col, meta_cols, keep_moderated, sheets)
     elif source.suffix.lower() in DOCUMENT_SUFFIXES:
         items, report = _folder_items(source.parent, Path(manifest) if manifest else None, max_bytes,
                                       only=source)
@@ -320,21 +322,43 @@ def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
         "segments": write_table(result.segments, out, "segments"),
         "redaction_report": write_table(result.redaction_report, out, "redaction_report"),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    report_path = out / "ingest_report.csv"
-    result.ingest_report.to_csv(report_path, index=False, lineterminator="\n")
-    paths["ingest_report"] = report_path
+    paths["ingest_report"] = write_table(result.ingest_report, out, "ingest_report", parquet=False)
     return paths
 
 
+def _input_options(study) -> dict:
+    """``keep_moderated`` and ``sheets`` from ``study.yaml`` (under ``input:`` or at the top)."""
+    raw = dict(getattr(study, "raw", {}) or {})
+    given = raw.get("input") if isinstance(raw.get("input"), dict) else {}
+    options = {}
+    for key, default in (("keep_moderated", False), ("sheets", "all")):
+        value = given.get(key, raw.get(key, default))
+        options[key] = value
+    if not isinstance(options["keep_moderated"], bool):
+        raise ValueError(f"{study.config_path}: input: keep_moderated must be true or false, not "
+                         f"{options['keep_moderated']!r}.")
+    sheets = options["sheets"]
+    if sheets != "all" and not (isinstance(sheets, list) and all(isinstance(x, str) for x in sheets)):
+        raise ValueError(f"{study.config_path}: input: sheets must be 'all' or a list of sheet names, not {sheets!r}.")
+    return options
+
+
 def ingest_study(study, **overrides) -> IngestResult:
-    """Ingest a study as its ``study.yaml`` describes it (see :mod:`analysis.config`)."""
+    """Ingest a study as its ``study.yaml`` describes it (see :mod:`analysis.config`).
+
+    A text column is passed on only when ``study.yaml`` names one, so that a
+    platform export (Polis, Bliv Hørt, regulations.gov) is recognised by its
+    columns exactly as on the command line.
+    """
     redact_cfg = dict(study.redact)
+    raw = dict(getattr(study, "raw", {}) or {})
+    explicit_text_col = raw.get("text_col") if "text_col" in raw else None
     kwargs = dict(
         language=study.language, hearing=study.hearing, manifest=study.manifest,
-        text_col=study.text_col if study.input.is_file() else None, id_col=study.id_col,
+        text_col=explicit_text_col if study.input.is_file() else None, id_col=study.id_col,
         meta_cols=study.meta_cols or None, redact=bool(redact_cfg.get("enabled", True)),
         keep_office_holders=bool(redact_cfg.get("keep_office_holders", False)),
+        **_input_options(study),
     )
     kwargs.update(overrides)
     if not study.input.exists():

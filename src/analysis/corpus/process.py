@@ -23,6 +23,7 @@ from analysis.corpus.cleaning import clean_text, normalise_characters
 from analysis.corpus.readers import Document
 from analysis.corpus.redact import KINDS, redact_and_collect
 from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
+from analysis.languages import language_codes
 
 __all__ = ["Item", "process", "classify_attachment_only", "parse_date", "DEFAULT_MAX_CHARS",
            "ANALYSABLE_STATUSES"]
@@ -161,7 +162,7 @@ def process(item: Item, language: str, hearing: str, redact: bool, keep_office_h
             max_chars: int = DEFAULT_MAX_CHARS) -> tuple[dict, list[int | None], dict[str, int], list[str]]:
     """Redact, clean and describe one item; return its responses row, page starts, redactions, names."""
     lang = item.meta.get("language") or language
-    if lang not in ("da", "en", "de"):
+    if lang not in language_codes():
         item.flag("warning", f"{item.source}: language {lang!r} is not supported; analysed as {language!r}.")
         lang = language
     text, page_starts, counts, names = _text_of(item, lang, redact, keep_office_holders, max_chars)

@@ -5,7 +5,8 @@ of cleaned text (see :mod:`analysis.corpus.cleaning`), so each bullet-list item 
 paragraph of its own. Sentences end at ``.``, ``!``, ``?`` or ``…`` followed by
 space and a capital or digit, except after abbreviations (``bl.a.``, ``f.eks.``,
 ``jf.``, ``ca.``, ``nr.``, ``pkt.``, ``kl.``, ``pct.``, ``d.``, ``Dr.``, …)
-and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``).
+and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``). The word lists
+of each language are in the language registry (``languages/<code>/segmentation.yaml``).
 
 >>> [s.text for s in split_sentences("Vi støtter bl.a. job. Mødet d. 1. januar kl. 10 gik godt!")]
 ['Vi støtter bl.a. job.', 'Mødet d. 1. januar kl. 10 gik godt!']
@@ -13,10 +14,15 @@ and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``).
 
 from __future__ import annotations
 
+import bisect
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
+
+from analysis.corpus.kinds import paragraph_kinds, sentence_kind
+from analysis.languages import get_language
 
 __all__ = ["Span", "split_paragraphs", "split_sentences", "segment_text", "segment_responses"]
 
@@ -29,39 +35,20 @@ class Span(NamedTuple):
     end: int
 
 
-# Abbreviations after which a full stop never ends a sentence (lower-cased, without the
-# final period). Multi-part ones ("bl.a") are matched with their inner periods.
-ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "da": frozenset(
-        """
-        bl.a f.eks fx jf jvf ca nr pkt kl pct d ds dvs evt inkl ekskl iflg ift ifm iht mht vedr
-        hhv mfl m.fl m.m mv o.l o.a ang stk kap s tlf att afd adm cand fhv gl hr fr sdr st sct
-        vha pga grundet bla feks mio mia mill kr t.o.m f.o.m t.h t.v th tv mdr md årh dr prof
-        kgs ndr sdr
-        """.split()
-    ),
-    "en": frozenset(
-        """
-        e.g i.e etc vs cf approx no nos p pp para sec fig dr mr mrs ms prof st jr sr inc ltd co
-        jan feb mar apr jun jul aug sep sept oct nov dec est dept gov
-        """.split()
-    ),
-    "de": frozenset(
-        """
-        z.b bzw usw ca nr s vgl ggf evtl inkl d.h u.a u.ä o.ä bspw sog z.t abs art dr prof str
-        mio mrd jh jhd tel nr
-        """.split()
-    ),
-}
-# Abbreviations that may also close a sentence: a capital after them starts a new one.
-SENTENCE_FINAL_ABBREVIATIONS = frozenset({"mv", "osv", "m.m", "m.fl", "o.l", "etc", "usw", "mm", "mfl"})
-# Words after which a number with a full stop is an ordinal or a reference, not an end.
-NUMBER_TAKERS = frozenset(
-    {"d", "pkt", "punkt", "nr", "stk", "kap", "kapitel", "§", "s", "side", "afsnit", "bilag",
-     "no", "p", "art", "abs"}
-)
-# Common words before a day or ordinal ("den 3. juni", "am 4. Mai"); only 1–2 digit numbers.
-ORDINAL_TAKERS = frozenset({"den", "det", "the", "der", "des", "dem", "am", "vom", "bis", "til", "fra", "i", "og"})
+class _Rules(NamedTuple):
+    """The sentence-splitting word lists of one language (``languages/<code>/segmentation.yaml``)."""
+
+    abbreviations: frozenset[str]  # a full stop after these never ends a sentence (lower-cased)
+    sentence_final: frozenset[str]  # ... unless one of these is followed by a capital
+    number_takers: frozenset[str]  # "pkt. 4. Mødet": the number is a reference
+    ordinal_takers: frozenset[str]  # "den 3. juni": a day or ordinal (1–2 digits)
+
+
+@lru_cache(maxsize=32)
+def _rules(language: str) -> _Rules:
+    lang = get_language(language)
+    return _Rules(*(lang.words("segmentation", key) for key in _Rules._fields))
+
 
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=\S)")
 _WORD_BEFORE = re.compile(r"([^\s(\[\"“”'’]*)$")
@@ -100,9 +87,9 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
         return True  # !, ?, … and ".." / "..." before a capital
     before = _word_before(text, match.start())
     token = before.lower()
-    abbreviations = ABBREVIATIONS.get(language, frozenset()) | ABBREVIATIONS["da"]
-    if token in abbreviations or token.rstrip(".") in abbreviations:
-        return token in SENTENCE_FINAL_ABBREVIATIONS and nxt.isupper()
+    rules = _rules(language)
+    if token in rules.abbreviations or token.rstrip(".") in rules.abbreviations:
+        return token in rules.sentence_final and nxt.isupper()
     if len(before) == 1 and before.isalpha() and before.isupper():
         return False  # an initial: "H. C. Andersen"
     if before.isdigit():
@@ -110,7 +97,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
             return False  # "kl. 10. 30" or enumerations of numbers
         prev = _word_before(text, max(0, match.start() - len(before) - 1))
         prev = prev.lower().rstrip(".")
-        if (prev in NUMBER_TAKERS and len(before) <= 3) or (prev in ORDINAL_TAKERS and len(before) <= 2):
+        if (prev in rules.number_takers and len(before) <= 3) or (prev in rules.ordinal_takers and len(before) <= 2):
             return False  # "pkt. 4. Mødet", "den 3. Juni"; not "i 2025. Det"
         if match.start() - len(before) == 0:
             return False  # a numbered heading at the start: "1. Indledning"
@@ -153,7 +140,7 @@ def segment_text(text: str, language: str = "da") -> list[tuple[int, int, Span]]
     return out
 
 
-SEGMENT_COLUMNS = ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text"]
+SEGMENT_COLUMNS = ["segment_id", "response_id", "paragraph", "sentence", "start", "end", "page", "text", "kind"]
 
 
 def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int | None]] | None = None) -> pd.DataFrame:
@@ -161,22 +148,27 @@ def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int |
 
     ``responses`` needs ``response_id``, ``text`` and ``language``;
     ``page_starts`` maps a response id to the offsets where its pages begin.
+    ``kind`` says what a segment is (content, heading, greeting, sender,
+    signature, furniture; see :mod:`analysis.corpus.kinds`).
 
-    >>> r = pd.DataFrame({"response_id": ["a"], "text": ["Ja. Nej."], "language": ["da"]})
-    >>> segment_responses(r)[["segment_id", "start", "end", "text"]].values.tolist()
-    [['a:0:0', 0, 3, 'Ja.'], ['a:0:1', 4, 8, 'Nej.']]
+    >>> r = pd.DataFrame({"response_id": ["a"], "text": ["Ja. Nej.\\n\\nMvh\\n[NAVN]"], "language": ["da"]})
+    >>> segment_responses(r)[["segment_id", "start", "end", "text", "kind"]].values.tolist()
+    [['a:0:0', 0, 3, 'Ja.', 'content'], ['a:0:1', 4, 8, 'Nej.', 'content'], ['a:1:0', 10, 13, 'Mvh', 'signature'], ['a:2:0', 14, 20, '[NAVN]', 'signature']]
     """
     rows = []
     page_starts = page_starts or {}
     for rid, text, language in zip(responses["response_id"], responses["text"], responses["language"]):
-        starts = [(o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None]
-        for p, s, span in segment_text(text or "", language):
-            page = None
-            for o, number in starts:
-                if o <= span.start:
-                    page = number
-            rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text))
+        starts = sorted((o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None)
+        offsets = [o for o, _ in starts]
+        paragraphs = split_paragraphs(text or "")
+        kinds = paragraph_kinds([p.text for p in paragraphs], language)
+        for p, (para, para_kind) in enumerate(zip(paragraphs, kinds)):
+            for s, span in enumerate(split_sentences(para.text, language, offset=para.start)):
+                k = bisect.bisect_right(offsets, span.start)
+                page = starts[k - 1][1] if k else None
+                kind = sentence_kind(span.text, para_kind, s, language)
+                rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text, kind))
     table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     return table.astype({"segment_id": "string", "response_id": "string", "paragraph": "int64",
                          "sentence": "int64", "start": "int64", "end": "int64", "page": "Int64",
-                         "text": "string"})
+                         "text": "string", "kind": "string"})

@@ -1,6 +1,18 @@
 """Choosing the number of themes: the candidate range, the scan and its diagnostics.
 
-For every candidate k the backend is fitted once on all documents and ``n_runs - 1``
+**The default criterion, "eigengap"**, reads the corpus's granularity from the spectrum
+of its document-similarity graph (each document linked to its nearest neighbours in the
+SVD space of the smoothed TF-IDF, or of the embeddings): a corpus of k well-separated
+themes has k eigenvalues of the normalised graph Laplacian near zero and a gap after
+them. The :data:`N_FITTED` candidates with the largest gaps ``λ[k] - λ[k-1]`` are the
+shortlist of plausible granularities; only they are fitted, and the one whose themes are
+most reproducible above chance (``stability_corrected``, below) is chosen. The spectrum
+costs one sparse eigen-decomposition, so far fewer fits are needed than for a scan of
+every k. Measured on the labelled corpora
+(benchmarks/themes_quality.md) it lands near the gold number of themes where the
+stability criteria pick the smallest k tried.
+
+**Stability** (the other criteria): for every candidate k the backend is fitted once on all documents and ``n_runs - 1``
 times on bootstrap resamples; the themes of each resample are matched to those of the
 full fit (Hungarian matching of term vectors). Raw stability favours small k: with few
 themes every theme is close to the corpus mean, so any two partitions look alike. The
@@ -24,10 +36,80 @@ import pandas as pd
 
 from analysis.themes.vectors import _distinctive, _term_vectors, match_themes, npmi_coherence
 
-#: ``score`` is the chosen criterion: ``corrected`` (stability above the null of random
-#: partitions, the default), ``stability`` (raw), ``coherence`` (NPMI) or ``combined``
-#: (mean of raw stability and rescaled coherence, the earlier rule).
-CRITERIA = ("corrected", "stability", "coherence", "combined")
+#: ``score`` is the chosen criterion: ``eigengap`` (the default, see above),
+#: ``corrected`` (stability above the null of random partitions), ``stability`` (raw),
+#: ``coherence`` (NPMI) or ``combined`` (mean of raw stability and rescaled coherence).
+CRITERIA = ("eigengap", "corrected", "stability", "coherence", "combined")
+
+#: Candidates fitted after the eigengap ranking (the best ones by gap).
+N_FITTED = 3
+
+
+def spectral_gaps(M, k_max: int, *, random_state: int = 0, max_documents: int = 20_000,
+                  n_components: int = 100) -> np.ndarray:
+    """Eigengaps of the normalised Laplacian of the documents' nearest-neighbour graph.
+
+    Parameters
+    ----------
+    M : sparse matrix or ndarray (documents × features)
+        Smoothed TF-IDF (reduced by truncated SVD) or embeddings.
+    k_max : int
+        Largest k whose gap is wanted.
+    random_state : int
+    max_documents : int
+        Larger corpora use an evenly spaced sample of this many documents.
+    n_components : int
+        SVD dimensions for sparse input.
+
+    Returns
+    -------
+    ndarray of shape (k_max + 1,)
+        ``gaps[k] = λ[k] - λ[k-1]`` (0-based eigenvalues in ascending order); entries 0
+        and 1 are 0.
+
+    Examples
+    --------
+    >>> X = np.kron(np.eye(3), np.ones((10, 4))) + 0.01
+    >>> int(np.argmax(spectral_gaps(X, 6)))
+    3
+    """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import eigsh
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.preprocessing import normalize
+    from sklearn.utils.extmath import randomized_svd
+
+    n = M.shape[0]
+    if n > max_documents:
+        M = M[np.linspace(0, n - 1, max_documents).round().astype(int)]
+        n = max_documents
+    out = np.zeros(k_max + 1)
+    if n < 4:
+        return out
+    if sp.issparse(M):
+        nc = max(1, min(n_components, min(M.shape) - 1))
+        U, S, _ = randomized_svd(M, nc, random_state=random_state)
+        Z = normalize(U * S)
+    else:
+        Z = normalize(np.asarray(M, dtype=float))
+    nn = max(3, min(15, n // 6, n - 1))
+    A = NearestNeighbors(n_neighbors=nn).fit(Z).kneighbors_graph(Z, mode="connectivity")
+    A = ((A + A.T) > 0).astype(np.float64)
+    d = np.asarray(A.sum(axis=1)).ravel()
+    Dm = sp.diags(1.0 / np.sqrt(np.maximum(d, 1e-12)))
+    S_ = (Dm @ A @ Dm).tocsr()
+    m = min(k_max + 2, n - 1)
+    v0 = np.full(n, 1.0 / np.sqrt(n))
+    if m >= n - 1 or n <= 200:
+        vals = np.linalg.eigvalsh(S_.toarray())[::-1][:m]
+    else:
+        vals = np.sort(eigsh(S_, k=m, which="LA", v0=v0, tol=1e-6)[0])[::-1]
+    lam = np.clip(1.0 - vals, 0.0, 2.0)
+    gaps = np.diff(lam)
+    for k in range(2, k_max + 1):
+        if k - 1 < len(gaps):
+            out[k] = round(float(gaps[k - 1]), 6)
+    return out
 
 
 def k_limits(n_documents: int, k_max: int | None = None) -> tuple[int, int]:
@@ -197,7 +279,7 @@ def theme_exclusivity(C: np.ndarray, n_top: int = 10) -> np.ndarray:
     return np.asarray(out)
 
 
-def score_k(diag: pd.DataFrame, criterion: str = "corrected") -> pd.Series:
+def score_k(diag: pd.DataFrame, criterion: str = "eigengap") -> pd.Series:
     """The score that picks k from the scan's diagnostics (higher is better).
 
     Parameters
@@ -213,12 +295,14 @@ def score_k(diag: pd.DataFrame, criterion: str = "corrected") -> pd.Series:
     --------
     >>> d = pd.DataFrame({"k": [3, 4], "stability": [0.9, 0.8], "stability_corrected": [0.2, 0.5],
     ...                   "coherence": [0.1, 0.1]})
-    >>> score_k(d).tolist()
+    >>> score_k(d, "corrected").tolist()
     [0.2, 0.5]
     """
     if criterion not in CRITERIA:
         raise ValueError(f"criterion {criterion!r} is not supported; use one of {CRITERIA}")
-    if criterion == "corrected":
+    if criterion == "eigengap":
+        s = diag["eigengap"]
+    elif criterion == "corrected":
         s = diag["stability_corrected"]
     elif criterion == "stability":
         s = diag["stability"]
@@ -229,8 +313,8 @@ def score_k(diag: pd.DataFrame, criterion: str = "corrected") -> pd.Series:
     return s.astype(float).round(6)
 
 
-def choose_k(diag: pd.DataFrame, criterion: str = "corrected") -> int:
-    """The k with the best score; ties go to the larger k's neighbour-smoothed score.
+def choose_k(diag: pd.DataFrame, criterion: str = "eigengap") -> int:
+    """The k with the best score (ties: the smaller k).
 
     Parameters
     ----------
@@ -245,7 +329,7 @@ def choose_k(diag: pd.DataFrame, criterion: str = "corrected") -> int:
     --------
     >>> d = pd.DataFrame({"k": [3, 4, 5], "stability": [0.9, 0.8, 0.7],
     ...                   "stability_corrected": [0.2, 0.5, 0.4], "coherence": [0, 0, 0]})
-    >>> choose_k(d)
+    >>> choose_k(d, "corrected")
     4
     """
     score = score_k(diag, criterion).fillna(-np.inf).to_numpy()

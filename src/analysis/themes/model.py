@@ -46,7 +46,7 @@ from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_ve
 from analysis.text import stop_words
 
 _NOT_EVIDENCE = {
-    "greeting": "greeting: says whom the response is to, not what about",
+    "greeting": "greeting or courtesy line: says whom the response is to or thanks, not what about",
     "sender": "sender line: says who wrote, not what about",
     "signature": "signature or sender line: names a person and says little else",
     "furniture": "page furniture: a number or list marker alone",
@@ -85,8 +85,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     min_terms : int, >= 0
         Documents with fewer content words are not assigned (see ``skipped_``).
     k_range : sequence of int or None
-        Candidates for "auto" (default :func:`~analysis.themes.choose_k.candidate_ks`).
-    k_criterion : {"corrected", "stability", "coherence", "combined"}
+        Candidates for "auto": two numbers are a range ``[min, max]`` (as in
+        ``study.yaml``), more are the candidates themselves (default
+        :func:`~analysis.themes.choose_k.candidate_ks`).
+    k_criterion : {"eigengap", "corrected", "stability", "coherence", "combined"}
         Score that picks k (see :data:`~analysis.themes.choose_k.CRITERIA`).
     n_runs : int, >= 1
         Fits per k: one on all documents, the rest on bootstrap resamples.
@@ -133,7 +135,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                  title_words: str | Iterable[str] = (), unit: str = "auto",
                  smoothing: float = 1.0, smoothing_terms: int | None = None,
                  min_terms: int = 1, k_range: Sequence[int] | None = None,
-                 k_criterion: str = "corrected", n_runs: int = 4, threshold: float = 0.2,
+                 k_criterion: str = "eigengap", n_runs: int = 4, threshold: float = 0.2,
                  min_fit: float = 0.05, n_top_terms: int = 10, seed_terms=None,
                  cache_dir=None, max_iter: int = 400, random_state: int = 0):
         self.n_themes = n_themes
@@ -213,6 +215,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             doc_texts = [texts[i] for i in seg_kept]
             doc_of_segment = np.arange(len(seg_kept))
             doc_groups = [groups[i] for i in seg_kept] if groups is not None else None
+        self._n_letters = len(set(doc_groups)) if self.unit_ == "segment" and doc_groups else 0
         if len(doc_texts) < 2:
             raise ValueError(
                 f"Only {len(doc_texts)} of {n_all} segments have at least {self.min_terms} "
@@ -282,22 +285,38 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                 f"text the themes are indicative only; the number of themes is limited to "
                 f"{lo}–{hi} (at most one theme per three documents).", UserWarning, stacklevel=4)
         ks = self._candidates(n, lo, hi)
-        data["k_max"] = max(ks)
+        auto = self.n_themes == "auto" and len(ks) > 1
+        gaps = None
+        if auto:
+            M = data.get("H", data.get("Z")) if self.backend in ("embeddings", "kmeans") else self._Xs
+            gaps = choose_k.spectral_gaps(M, max(ks), random_state=self.random_state)
+        fitted = ks
+        if auto and self.k_criterion == "eigengap":
+            ranked = sorted(ks, key=lambda k: (-gaps[k], k))
+            fitted = sorted(ranked[:choose_k.N_FITTED])
+        data["k_max"] = max(fitted)
 
         def fit(idx, k, seed):
             return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
                                         seeds=self._seed_rows, random_state=self.random_state)
 
-        rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), ks,
+        rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
                                      n_top_terms=self.n_top_terms)
-        diag = pd.DataFrame(rows)
-        diag["score"] = choose_k.score_k(diag, self.k_criterion)
-        chosen = choose_k.choose_k(diag, self.k_criterion) if len(ks) > 1 else ks[0]
+        diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
+        diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
+        diag["fitted"] = diag["k"].isin(fitted)
+        diag["score"] = choose_k.score_k(diag, self.k_criterion) if auto else np.nan
+        chosen = choose_k.choose_k(diag[diag["fitted"]], self.k_criterion) if auto else ks[0]
+        if auto and self.k_criterion == "eigengap":
+            # The spectrum shortlists the plausible granularities; the most reproducible of
+            # them (stability above the null of random partitions) is chosen.
+            chosen = choose_k.choose_k(diag[diag["fitted"]], "corrected")
         diag["chosen"] = diag["k"] == chosen
         note = choose_k.warn_if_at_boundary(chosen, ks, choose_k.k_limits(n)[1], stacklevel=5) \
-            if self.n_themes == "auto" else ""
+            if auto else ""
         diag["note"] = np.where(diag["chosen"], note, "")
+        diag["criterion"] = self.k_criterion if auto else "fixed"
         diag["unit"] = self.unit_
         diag["unit_reason"] = self.unit_reason_
         self.k_diagnostics_ = diag.reset_index(drop=True)
@@ -313,8 +332,18 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                     "(at most one theme per three documents).", UserWarning, stacklevel=5)
             return [min(max(k, lo), hi)]
         if self.k_range is None:
-            return [k for k in choose_k.candidate_ks(n) if lo <= k <= hi] or [lo]
+            grid = choose_k.candidate_ks(n)
+            if getattr(self, "_n_letters", 0):
+                # Long letters each raise several themes: with segments as the unit the
+                # range starts at the square root of the number of responses.
+                k0 = min(max(grid[0], int(np.sqrt(self._n_letters))), grid[-1])
+                grid = [k for k in grid if k >= k0] or [k0]
+            if self.k_criterion == "eigengap":  # the spectrum is cheap: every k in the range
+                grid = list(range(grid[0], grid[-1] + 1))
+            return [k for k in grid if lo <= k <= hi] or [lo]
         asked = sorted({int(k) for k in self.k_range})
+        if len(list(self.k_range)) == 2:  # [min, max], as study.yaml writes it
+            asked = list(range(asked[0], asked[-1] + 1))
         ks = [k for k in asked if lo <= k <= hi]
         if not ks:
             raise ValueError(f"k_range {asked} has no value the data support: {n} documents "

@@ -230,6 +230,22 @@ def merge_themes(model_or_tables: ThemeModel | Mapping[str, pd.DataFrame], ids: 
     :meth:`ThemeModel.merge_themes`). Given the tables of :func:`theme_tables`, returns
     new tables: weights and shares are added, sizes recounted, top terms interleaved,
     coherence unknown (NaN) and stability the lowest of the merged themes.
+
+    Parameters
+    ----------
+    model_or_tables : fitted ThemeModel, or the dict of :func:`theme_tables`
+    ids : sequence of int (two or more theme ids)
+    label : str, optional
+
+    Returns
+    -------
+    ThemeModel or dict of DataFrame
+
+    Examples
+    --------
+    >>> texts = ["bus og metro", "park og træer", "skole og lærer"] * 4
+    >>> merge_themes(ThemeModel(3, random_state=0).fit(texts), [1, 2]).n_themes_
+    2
     """
     if isinstance(model_or_tables, ThemeModel):
         return model_or_tables.merge_themes(ids, label=label)
@@ -373,12 +389,12 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
     model.fit(segments["text"], groups=segments["response_id"].astype(str),
               kind=segments["kind"] if "kind" in segments else None)
     tables = theme_tables(model, segments, saved_labels=saved)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, csv in (("themes", True), ("segment_themes", False), ("response_themes", True),
                       ("theme_quotes", True), ("k_diagnostics", True), ("theme_tree", True),
                       ("theme_levels", True), ("theme_skipped", True), ("segment_map", False)):
         write_table(tables[name], folder, name, csv=csv)
-    labels_file.parent.mkdir(parents=True, exist_ok=True)
-    tables["theme_labels"].to_csv(labels_file, index=False, lineterminator="\n")
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
     return tables
 
 

@@ -58,9 +58,28 @@ def is_page_number(line: str) -> bool:
 
 
 def _edge_key(line: str) -> str:
-    """Normalise a line for header/footer comparison: digits → '#', spacing, case."""
-    s = re.sub(r"\d+", "#", line.strip().lower())
-    return re.sub(r"\s+", " ", s)
+    """A line as compared across pages: verbatim (digits included), only spacing normalised."""
+    return re.sub(r"\s+", " ", line.strip())
+
+
+# A running line may differ from page to page only in its page number: "Rapport – side 3 af 7".
+_NUMBERED_RUNNING = re.compile(
+    r"(?:side|s\.|page|p\.|pg\.|seite|blatt)\s*\d{1,4}|\d{1,4}\s*(?:/|af|of|von|aus)\s*\d{1,4}", re.IGNORECASE)
+
+
+def _masked_key(line: str) -> str | None:
+    """The line with its page number masked, if it carries one in a page-number form, else ``None``."""
+    s = _edge_key(line)
+    return re.sub(r"\d+", "#", s) if _NUMBERED_RUNNING.search(s) else None
+
+
+def _running(line: str, place: tuple, counts: Counter, need: int) -> bool:
+    """Does ``line`` repeat at ``place`` on enough pages, and is it not a sentence?"""
+    key = _edge_key(line)
+    if re.search(r"[.!?]$", key) and len(key.split()) >= 4:
+        return False  # "Svar: Jeg er enig i forslaget." repeated on each page is an answer
+    masked = _masked_key(line)
+    return counts[(place, "=", key)] >= need or (masked is not None and counts[(place, "#", masked)] >= need)
 
 
 def _edge_indices(lines: list[str], n: int = EDGE_LINES) -> tuple[list[int], list[int]]:
@@ -71,35 +90,50 @@ def _edge_indices(lines: list[str], n: int = EDGE_LINES) -> tuple[list[int], lis
 def strip_running_lines(pages: list[str], edge_lines: int = EDGE_LINES) -> tuple[list[str], int]:
     """Drop repeated headers/footers and bare page numbers from page texts.
 
-    A line counts as a running header (footer) when, after digits are masked,
-    it is among the first (last) ``edge_lines`` non-empty lines of more than half
-    of the pages that have text (at least two pages). Bare page numbers in those
-    edge zones are dropped on any page. Returns the new pages and the number of
-    lines dropped.
+    A line counts as a running header (footer) when the same line, verbatim
+    (digits included), stands at the same place among the first (last)
+    ``edge_lines`` non-empty lines of more than half of the pages that have
+    text (at least two pages). A line that differs only in a page number
+    written as one ("side 3 af 7", "3/7", "Page 3") counts as the same line.
+    Bare page numbers in those edge zones are dropped on any page. Repeated
+    answers ("Svar: Jeg er enig i forslaget.") or numbered headings
+    ("Bemærkning 1", "Bemærkning 2") are text and stay. Returns the new pages
+    and the number of lines dropped.
 
     >>> pages = ["Rapport\\nTekst et\\n1", "Rapport\\nTekst to\\n2"]
     >>> strip_running_lines(pages)
     (['Tekst et', 'Tekst to'], 4)
+    >>> strip_running_lines(["Bemærkning 1\\nJa.", "Bemærkning 2\\nNej."])[1]
+    0
+    >>> strip_running_lines(["Svar: Jeg er enig i forslaget.\\nOm " + x for x in ("skoler.", "veje.", "træer.")])[1]
+    0
     """
     split = [p.splitlines() for p in pages]
     with_text = [ls for ls in split if any(x.strip() for x in ls)]
     need = max(2, len(with_text) // 2 + 1)
-    top: Counter[str] = Counter()
-    bottom: Counter[str] = Counter()
+    counts: Counter[tuple] = Counter()
     edges = []
     for lines in split:
         head, tail = _edge_indices(lines, edge_lines)
         edges.append((head, tail))
-        top.update({_edge_key(lines[i]) for i in head})
-        bottom.update({_edge_key(lines[i]) for i in tail})
+        keys = set()
+        for place, i in [(("top", j), i) for j, i in enumerate(head)] + \
+                        [(("bottom", len(tail) - j), i) for j, i in enumerate(tail)]:
+            keys.add((place, "=", _edge_key(lines[i])))
+            masked = _masked_key(lines[i])
+            if masked:
+                keys.add((place, "#", masked))
+        counts.update(keys)
     out, removed = [], 0
     for lines, (head, tail) in zip(split, edges):
         drop = set()
-        for zone, counts in ((head, top), (tail, bottom)):
-            for i in zone:
-                key = _edge_key(lines[i])
-                if is_page_number(lines[i]) or (len(with_text) >= 2 and counts[key] >= need):
-                    drop.add(i)
+        # Running lines sit at the edge: stop at the first line that is text.
+        for zone in ([(("top", j), i) for j, i in enumerate(head)],
+                     [(("bottom", len(tail) - j), i) for j, i in reversed(list(enumerate(tail)))]):
+            for place, i in zone:
+                if not (is_page_number(lines[i]) or (len(with_text) >= 2 and _running(lines[i], place, counts, need))):
+                    break
+                drop.add(i)
         removed += len(drop)
         kept = [ln.rstrip() for i, ln in enumerate(lines) if i not in drop]
         out.append("\n".join(kept).strip("\n"))

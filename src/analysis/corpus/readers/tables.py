@@ -25,6 +25,7 @@ personal data in an export (names, e-mails) does not travel further.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -69,6 +70,7 @@ class TableRow:
     meta: dict[str, str] = field(default_factory=dict)
     status: str = "ok"
     reason: str = ""
+    order: float = 0.0  # position in the file, for keeping rows in file order
 
 
 def detect_platform(columns: list[str]) -> str:
@@ -84,13 +86,128 @@ def detect_platform(columns: list[str]) -> str:
     return "generic"
 
 
-def _read_frame(handle: IO | Path, suffix: str, name: str) -> tuple[pd.DataFrame, list[TableRow], list[str]]:
-    """Load the raw table; JSONL lines that fail to parse come back as problem rows."""
+_INTERNAL = ("__line__", "__row__", "__sheet__", "__order__")
+
+
+def _sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    sample = text[:65536]
+    try:
+        return csv.Sniffer().sniff(sample.split("\n", 20)[0] if sample else ",", delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[TableRow], list[str]]:
+    """Parse CSV/TSV row by row: a row with too many or too few fields is reported, never shifted.
+
+    Cells of any length are read (the csv module's 131,072-character field limit is lifted);
+    the per-response character limit is applied later, per row.
+    """
+    csv.field_size_limit(2**31 - 1)
+    delimiter = _sniff_delimiter(text, suffix)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    problems: list[TableRow] = []
+    warnings: list[str] = []
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValueError(f"{name}: the table is empty (no header row). Export it again with a header row "
+                         "naming the columns.") from None
+    except csv.Error as exc:
+        raise ValueError(f"{name}: the header row cannot be read ({exc}). Save it as UTF-8 CSV.") from None
+    header = [h.strip() for h in header]
+    seen: dict[str, int] = {}
+    for k, h in enumerate(header):
+        if h in seen:
+            warnings.append(f"{name}: the column name {h!r} appears more than once (columns {seen[h] + 1} and "
+                            f"{k + 1}); the first is used. Give every column its own name.")
+            header[k] = f"{h}.{k + 1}"
+        else:
+            seen[h] = k
+    records = []
+    line = reader.line_num
+    row = 0
+    while True:
+        start = line + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            row += 1
+            problems.append(TableRow(f"{name}#row={row}", None, "", status="unreadable",
+                                     reason=f"{name} row {row} (line {start}): cannot be parsed ({exc}); fix "
+                                            "the quoting.", order=row))
+            line = reader.line_num
+            continue
+        line = reader.line_num
+        if not fields or (len(fields) == 1 and not fields[0].strip() and len(header) > 1):
+            continue  # a blank line
+        row += 1
+        if len(fields) != len(header):
+            problems.append(TableRow(
+                f"{name}#row={row}", None, "", status="unreadable", order=row,
+                reason=f"{name} row {row} (line {start}): {len(fields)} fields where the header has {len(header)}; the row "
+                       "is not read (its text would land in the wrong column). Quote cells that hold the "
+                       f"delimiter {delimiter!r}."))
+            continue
+        rec = dict(zip(header, fields))
+        rec["__row__"] = rec["__order__"] = row
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records, columns=header + ["__row__", "__order__"])
+    return frame, problems, warnings
+
+
+def _read_excel(handle: IO | Path, suffix: str, name: str, sheets: str | list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Every sheet (or the named ones) of a workbook, one after another, with a ``__sheet__`` column."""
+    if suffix == ".xls":
+        raise ValueError(f"{name}: an old Excel 97-2003 .xls workbook, which is not read. Open it in Excel or "
+                         "LibreOffice and save it as .xlsx or CSV (UTF-8).")
+    try:
+        book = pd.read_excel(handle, dtype=str, sheet_name=None, keep_default_na=False)
+    except Exception as exc:
+        raise ValueError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: {exc}). Save it again "
+                         "as .xlsx or CSV.") from None
+    names = list(book)
+    chosen = names if sheets == "all" else [n for n in names if n in set(sheets)]
+    missing = [] if sheets == "all" else [n for n in sheets if n not in names]
+    if missing:
+        raise ValueError(f"{name}: no sheet(s) {missing}; the sheets are {names}. Fix input: sheets.")
+    warnings = []
+    frames = []
+    for sheet in chosen:
+        frame = book[sheet]
+        if frame.empty and not len(frame.columns):
+            continue
+        frame = frame.assign(__sheet__=sheet, __row__=range(1, len(frame) + 1),
+                             __order__=[len(frames) * 1e9 + r for r in range(1, len(frame) + 1)])
+        frames.append(frame)
+    left_out = [n for n in names if n not in chosen]
+    if left_out:
+        warnings.append(f"{name}: sheet(s) {left_out} were not read (input: sheets names {chosen}).")
+    if len(frames) > 1:
+        cols = [list(f.columns) for f in frames]
+        if any(c != cols[0] for c in cols):
+            warnings.append(f"{name}: the sheets {chosen} have different columns; rows lack the columns of "
+                            "other sheets.")
+    if not frames:
+        raise ValueError(f"{name}: the workbook has no rows. Check that it holds the responses.")
+    return pd.concat(frames, ignore_index=True).fillna(""), warnings
+
+
+def _read_frame(handle: IO | Path, suffix: str, name: str,
+                sheets: str | list[str] = "all") -> tuple[pd.DataFrame, list[TableRow], list[str]]:
+    """Load the raw table; rows that fail to parse come back as problem rows."""
     problems: list[TableRow] = []
     warnings: list[str] = []
     if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(handle, dtype=str), problems, warnings
+        frame, warnings = _read_excel(handle, suffix, name, sheets)
+        return frame, problems, warnings
     raw = handle.read_bytes() if isinstance(handle, Path) else handle.read()
+    if not raw:
+        raise ValueError(f"{name}: the file is empty (0 bytes). Export the responses again.")
     text, encoding, warnings = decode_bytes(raw, name) if isinstance(raw, bytes) else (raw, "utf-8", [])
     if suffix in (".jsonl", ".ndjson"):
         records = []
@@ -104,19 +221,31 @@ def _read_frame(handle: IO | Path, suffix: str, name: str) -> tuple[pd.DataFrame
             except ValueError as exc:
                 problems.append(TableRow(f"{name}#line={lineno}", None, "", status="unreadable",
                                          reason=f"{name} line {lineno}: not a valid JSON object ({exc}); "
-                                                "fix or remove the line."))
+                                                "fix or remove the line.", order=lineno))
                 continue
-            obj["__line__"] = lineno
+            obj["__line__"] = obj["__order__"] = lineno
             records.append(obj)
         frame = pd.DataFrame.from_records(records)
         return frame.astype(object).where(frame.notna(), None), problems, warnings
     if suffix == ".json":
-        data = json.loads(text)
-        frame = pd.DataFrame.from_records(data if isinstance(data, list) else data.get("responses", []))
-        return frame, problems, warnings
-    sep = "\t" if suffix == ".tsv" else None
-    frame = pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False)
-    return frame, problems, warnings
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"{name}: not valid JSON ({exc}). Fix the file or export it as CSV.") from None
+        if isinstance(data, dict) and isinstance(data.get("responses"), list):
+            data = data["responses"]
+        if not isinstance(data, list):
+            raise ValueError(f"{name}: holds one JSON {type(data).__name__}, not a list of responses. Give a "
+                             "list of objects ([{\"id\": …, \"text\": …}, …]) or {\"responses\": [...]}.")
+        bad = [i for i, rec in enumerate(data, start=1) if not isinstance(rec, dict)]
+        problems.extend(TableRow(f"{name}#row={i}", None, "", status="unreadable",
+                                 reason=f"{name} item {i}: not a JSON object; it is not read.", order=i)
+                        for i in bad)
+        frame = pd.DataFrame.from_records(
+            [dict(rec, __row__=i, __order__=i) for i, rec in enumerate(data, start=1) if isinstance(rec, dict)])
+        return frame.astype(object).where(frame.notna(), None), problems, warnings
+    frame, problems, more = _read_csv(text, suffix, name)
+    return frame, problems, warnings + more
 
 
 def read_table_rows(
@@ -128,19 +257,22 @@ def read_table_rows(
     id_col: str | None = None,
     meta_cols: dict[str, str] | None = None,
     platform: str = "auto",
+    sheets: str | list[str] = "all",
 ) -> tuple[list[TableRow], list[str]]:
     """Read every row of a response table; return ``(rows, file_warnings)``.
 
     ``meta_cols`` maps our column names (``respondent``, ``respondent_type``,
     ``hearing``, ``language``, ``date``, …) to the table's column names and
     extends the platform preset. Raises ``ValueError`` with the available
-    columns when the text column cannot be found.
+    columns when the text column cannot be found, and for a table that cannot
+    be read at all (empty, an old ``.xls``, JSON that is not a list). ``sheets``:
+    ``"all"`` sheets of a workbook (the default) or a list of sheet names.
     """
     path = Path(source) if isinstance(source, (str, Path)) else None
     name = name or (path.name if path else "table")
     suffix = (suffix or (path.suffix if path else ".csv")).lower()
-    frame, problems, warnings = _read_frame(path if path else source, suffix, name)
-    columns = [str(c) for c in frame.columns if c != "__line__"]
+    frame, problems, warnings = _read_frame(path if path else source, suffix, name, sheets)
+    columns = [str(c) for c in frame.columns if c not in _INTERNAL]
     preset = PLATFORM_PRESETS.get(detect_platform(columns) if platform == "auto" else platform, {})
     text_col = text_col or preset.get("text_col") or ("text" if "text" in columns else None)
     id_col = id_col or preset.get("id_col")
@@ -157,16 +289,22 @@ def read_table_rows(
             raise ValueError(f"{name}: no column {col!r} for {label}. The columns are {columns}.")
     mapping = {k: v for k, v in mapping.items() if v in columns}
     rows: list[TableRow] = list(problems)
+    several_sheets = "__sheet__" in frame.columns and frame["__sheet__"].nunique() > 1
     for i, rec in enumerate(frame.to_dict("records"), start=1):
-        where = f"{name}#line={rec['__line__']}" if "__line__" in rec else f"{name}#row={i}"
+        if several_sheets:
+            where = f"{name}#sheet={rec['__sheet__']}&row={rec['__row__']}"
+        elif "__line__" in rec and suffix in (".jsonl", ".ndjson"):
+            where = f"{name}#line={rec['__line__']}"
+        else:
+            where = f"{name}#row={rec.get('__row__', i)}"
         value = rec.get(text_col)
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         rid = rec.get(id_col) if id_col else None
         rid = str(i) if rid is None or str(rid).strip() in ("", "nan", "None") else str(rid).strip()
         meta = {k: ("" if rec.get(v) is None or (isinstance(rec.get(v), float) and pd.isna(rec.get(v)))
                     else str(rec.get(v))) for k, v in mapping.items()}
-        rows.append(TableRow(where, rid, text, meta))
-    rows.sort(key=lambda r: _source_order(r.source))
+        rows.append(TableRow(where, rid, text, meta, order=float(rec.get("__order__", i))))
+    rows.sort(key=lambda r: r.order)
     return rows, warnings
 
 
@@ -176,8 +314,3 @@ def _is_optional_preset_column(label: str, preset: dict) -> bool:
     return key in preset.get("meta_cols", {})
 
 
-def _source_order(source: str) -> int:
-    try:
-        return int(source.rsplit("=", 1)[1])
-    except (IndexError, ValueError):
-        return 0
