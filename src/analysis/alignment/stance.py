@@ -64,34 +64,8 @@ OPPOSITION_WEIGHT = 1.5
 QUESTION_WEIGHT = 0.5
 CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
 
-# Sentence-reading cues (moved into the language registry when it lands).
-MODALS = {
-    # present-tense forms as written: past "skulle", "måtte", "had to" narrate, they do not ask
-    "da": ("skal", "bør"),
-    "en": ("has to", "have to", "must", "should", "need to", "needs to", "ought to"),
-    "de": ("muss", "müssen", "soll", "sollen", "sollte", "sollten", "müsste", "müssten"),
-}
-OPPOSITION = {
-    "da": ("være ~ imod", "stemme imod", "sige nej", "nej til", "modstand mod", "modsætte", "protestere"),
-    "en": ("be ~ against", "vote against", "no to", "say no", "oppose", "opposed to", "object to"),
-    "de": ("sein ~ gegen", "stimmen gegen", "nein zu", "nein zum", "lehnen ~ ab", "ablehnen", "dagegen",
-           "widerstand gegen"),
-}
-DEFICIT = {  # "not even", "without (doing)": something expected is missing
-    "da": ("ikke en gang", "ikke engang", "uden at"),
-    "en": ("not even", "without any"),
-    "de": ("nicht einmal", "nicht mal", "ohne dass"),
-}
-CONTRAST = {  # besides the cue file's contrast words
-    "da": ("i stedet",), "en": ("whereas",), "de": ("sondern",),
-}
-CONTRAST_AFTER_SUPPORT = {"da": ("stadig", "fortsat"), "en": ("still",), "de": ("immer noch", "weiterhin")}
-ADDITIVE = frozenset({"også", "tillige", "also", "too", "auch"})
-NOT_NEGATION = {
-    "da": ("ikke kun", "ikke blot", "ikke bare", "ikke alene", "ikke mindst", "ikke mindre"),
-    "en": ("not only", "not just", "not least", "no doubt"),
-    "de": ("nicht nur", "nicht zuletzt", "nicht minder"),
-}
+# Sentence-reading cue lists, per language in the registry (languages/<code>/stance.yaml).
+SENTENCE_KEYS = ("modals", "opposition", "deficit", "contrast_after_support", "not_negation", "additive")
 
 
 def default_cues_path(language: str = "da") -> Path:
@@ -120,6 +94,7 @@ class StanceCues:
     after_support: PhraseSet | None = None
     not_negation: PhraseSet | None = None
     combined: PhraseSet | None = None
+    additive: frozenset[str] = frozenset()
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -164,8 +139,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         raw = lang.resource("stance")
         block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
-    modals = [((cls_w["cue"], cls_w["weight"]) if isinstance(cls_w, dict) else (cls_w, 1.0))
-              for cls_w in MODALS.get(language, ())]
+    lists = {k: [str(w) for w in (block.get(k) or [])] for k in SENTENCE_KEYS}
     for cls in CUE_CLASSES:
         for cue, weight in _cue_entries(p, language, cls, block.get(cls, [])):
             if cue.startswith("re:"):
@@ -180,17 +154,16 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         phrases=PhraseSet(phrases, language, lemmatize_words=False),
         regexes=regexes,
         negators=frozenset(str(w).lower() for w in block.get("negators", [])),
-        contrast=PhraseSet([(w, w) for w in (*block.get("contrast", []), *CONTRAST.get(language, ()))], language,
-                           lemmatize_words=False),
+        contrast=PhraseSet([(w, w) for w in block.get("contrast", [])], language, lemmatize_words=False),
         concessive=PhraseSet([(w, w) for w in block.get("concessive", [])], language, lemmatize_words=False),
         ignore=PhraseSet([(w, w) for w in block.get("ignore", [])], language, lemmatize_words=False),
         version=str(raw.get("version", "")),
-        modals=PhraseSet([((w * MODAL_WEIGHT, c), c) for c, w in modals], language, lemmatize_words=False),
-        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in OPPOSITION.get(language, ())]
-                             + [((1.0, c), c) for c in DEFICIT.get(language, ())], language, lemmatize_words=False),
-        after_support=PhraseSet([(c, c) for c in CONTRAST_AFTER_SUPPORT.get(language, ())], language,
-                                lemmatize_words=False),
-        not_negation=PhraseSet([(c, c) for c in NOT_NEGATION.get(language, ())], language, lemmatize_words=False),
+        modals=PhraseSet([((MODAL_WEIGHT, c), c) for c in lists["modals"]], language, lemmatize_words=False),
+        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in lists["opposition"]]
+                             + [((1.0, c), c) for c in lists["deficit"]], language, lemmatize_words=False),
+        after_support=PhraseSet([(c, c) for c in lists["contrast_after_support"]], language, lemmatize_words=False),
+        not_negation=PhraseSet([(c, c) for c in lists["not_negation"]], language, lemmatize_words=False),
+        additive=frozenset(w.lower() for w in lists["additive"]),
     )
     cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
     return cues
@@ -270,7 +243,7 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
         not_neg.update(range(s, e))
     # "men også", "but also", "sondern auch" add rather than contrast
     contrast_hits = sorted(s for _, s, e in hits["contrast"]
-                           if not (e < len(lows) and lows[e] in ADDITIVE))
+                           if not (e < len(lows) and lows[e] in cues.additive))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
     negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
