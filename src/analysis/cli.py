@@ -89,8 +89,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
     study = study_for_folder(Path(args.dir))
     flags = {"themes.k": args.k, "language": args.language, "themes.backend": args.backend,
-             "random_state": args.random_state, "themes.out_of_core": True if args.out_of_core else None,
-             "themes.batch_size": args.batch_size, "themes.seed_codebook": _abs(args.seed_codebook)}
+             "random_state": args.random_state, "themes.seed_codebook": _abs(args.seed_codebook)}
     study = with_settings(study, flags, FLAG_NAMES)
     tables = stage_themes(study)
     themes = tables.get("themes") if isinstance(tables, dict) else None
@@ -138,7 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 FLAG_NAMES = {"language": "--language", "hearing": "--hearing", "manifest": "--manifest", "text_col": "--text-col",
               "id_col": "--id-col", "meta_cols": "--meta", "input.max_mb": "--max-mb", "themes.k": "--k",
-              "themes.backend": "--backend", "random_state": "--random-state", "themes.batch_size": "--batch-size",
+              "themes.backend": "--backend", "random_state": "--random-state",
               "alignment.n_boot": "--n-boot", "count_campaigns": "--count-campaigns", "goals": "--goals",
               "codebook": "--codebook", "themes.seed_codebook": "--seed-codebook",
               "alignment.interval": "--interval", "alignment.unit": "--unit"}
@@ -181,9 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", help="nmf, kmeans, lda or embeddings (default: the study's themes.backend)")
     p.add_argument("--random-state")
     p.add_argument("--seed-codebook", help="start some themes from this codebook's priorities")
-    p.add_argument("--out-of-core", action="store_true",
-                   help="read segments in chunks with bounded memory (for very large consultations)")
-    p.add_argument("--batch-size", help="segments per chunk with --out-of-core")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("align", parents=[common], help="priorities, stance and goal alignment tables")

@@ -44,8 +44,8 @@ __all__ = [
     "segment_map",
     "k_diagnostics",
     "campaign_sizes",
-    "group_effects",
     "themes_over_time",
+    "group_effects",
 ]
 
 STYLE_PATH = Path(__file__).with_name("analysis.mplstyle")
@@ -843,6 +843,43 @@ def priority_gaps(table: pd.DataFrame, ax: Axes | None = None, *, priority: str 
     return ax
 
 
+def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str = "period",
+                     theme: str = "theme_id", share: str = "share", label: str = "label",
+                     label_width: int = 30, title: str = "Themes over time",
+                     xlabel: str = "month", **style: Any) -> Axes:
+    """Lines: share of each period's segments given to each theme (periods in order).
+
+    ``table`` is long: one row per (period, theme) with ``share`` (e.g. month "2025-03").
+
+    >>> t = pd.DataFrame({"period": ["2025-01", "2025-02"] * 2, "theme_id": [0, 0, 1, 1],
+    ...                   "share": [0.6, 0.3, 0.4, 0.7]})
+    >>> ax = themes_over_time(t)
+    """
+    if _is_empty(table):
+        return _no_data(ax, title)
+    _require(table, [period, theme, share], "themes_over_time")
+    periods = sorted(table[period].astype(str).unique())
+    ax = _new_axes(ax, 4.0)
+    x = {p: i for i, p in enumerate(periods)}
+    for i, (key, rows) in enumerate(sorted(table.groupby(theme), key=lambda kv: str(kv[0]))):
+        rows = rows.assign(_x=rows[period].astype(str).map(x)).sort_values("_x")
+        name = rows[label].iloc[0] if label in rows.columns and pd.notna(rows[label].iloc[0]) else key
+        kw = {"marker": _MARKERS[(i // len(PALETTE)) % len(_MARKERS)], "color": _colour(i)}
+        kw.update(style)
+        ax.plot(rows["_x"], rows[share].astype(float), label=shorten(name, label_width, 1), **kw)
+    ax.set_xticks(range(len(periods)), labels=periods)
+    if len(periods) > 6:
+        plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
+    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
+    ax.set_ylim(0, None)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of sentences")
+    ax.yaxis.grid(True)
+    ax.legend(title="theme", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.set_title(title, loc="left")
+    return ax
+
+
 def group_effects(table: pd.DataFrame, ax: Axes | None = None, *, item: str = "priority_id",
                   term: str = "term", estimate: str = "estimate", ci_low: str = "ci_low",
                   ci_high: str = "ci_high", terms: str | Sequence[str] | None = "respondent_type=",
@@ -898,41 +935,4 @@ def group_effects(table: pd.DataFrame, ax: Axes | None = None, *, item: str = "p
     ax.legend(title="respondent type", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(title, loc="left")
     ax.plotted_values = data.reset_index(drop=True)
-    return ax
-
-
-def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str = "period",
-                     theme: str = "theme_id", share: str = "share", label: str = "label",
-                     label_width: int = 30, title: str = "Themes over time",
-                     xlabel: str = "month", **style: Any) -> Axes:
-    """Lines: share of each period's segments given to each theme (periods in order).
-
-    ``table`` is long: one row per (period, theme) with ``share`` (e.g. month "2025-03").
-
-    >>> t = pd.DataFrame({"period": ["2025-01", "2025-02"] * 2, "theme_id": [0, 0, 1, 1],
-    ...                   "share": [0.6, 0.3, 0.4, 0.7]})
-    >>> ax = themes_over_time(t)
-    """
-    if _is_empty(table):
-        return _no_data(ax, title)
-    _require(table, [period, theme, share], "themes_over_time")
-    periods = sorted(table[period].astype(str).unique())
-    ax = _new_axes(ax, 4.0)
-    x = {p: i for i, p in enumerate(periods)}
-    for i, (key, rows) in enumerate(sorted(table.groupby(theme), key=lambda kv: str(kv[0]))):
-        rows = rows.assign(_x=rows[period].astype(str).map(x)).sort_values("_x")
-        name = rows[label].iloc[0] if label in rows.columns and pd.notna(rows[label].iloc[0]) else key
-        kw = {"marker": _MARKERS[(i // len(PALETTE)) % len(_MARKERS)], "color": _colour(i)}
-        kw.update(style)
-        ax.plot(rows["_x"], rows[share].astype(float), label=shorten(name, label_width, 1), **kw)
-    ax.set_xticks(range(len(periods)), labels=periods)
-    if len(periods) > 6:
-        plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
-    ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_ylim(0, None)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("share of sentences")
-    ax.yaxis.grid(True)
-    ax.legend(title="theme", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
-    ax.set_title(title, loc="left")
     return ax

@@ -176,9 +176,14 @@ class RowGroupWriter:
     The file appears only when :meth:`close` succeeds (written beside it, then renamed).
     """
 
-    def __init__(self, folder: str | Path, name: str):
-        self.path = Path(folder) / f"{name}.parquet"
+    def __init__(self, folder: str | Path, name: str, csv: bool = False):
+        from analysis.tableset import active_target
+
+        target, self.provenance = active_target(Path(folder))
+        self.final = Path(folder) / f"{name}.parquet"
+        self.path = Path(target) / f"{name}.parquet"
         self.tmp = self.path.with_name(f".{name}.parquet.part")
+        self.csv = self.path.with_name(f".{name}.csv.part") if csv else None
         self._writer = None
         self.schema = None
 
@@ -187,10 +192,24 @@ class RowGroupWriter:
 
         table = to_arrow(frame, self.schema)
         if self._writer is None:
+            import json as _json
+
+            from analysis.tables import PROVENANCE_KEY
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.provenance:
+                meta = dict(table.schema.metadata or {})
+                meta[PROVENANCE_KEY] = _json.dumps(self.provenance, sort_keys=True).encode()
+                table = table.replace_schema_metadata(meta)
             self.schema = table.schema
             self._writer = pq.ParquetWriter(self.tmp, self.schema)
         self._writer.write_table(table, row_group_size=max(1, len(frame)))
+        if self.csv is not None:
+            from analysis.tables import neutralise_formulas
+
+            first = not self.csv.exists()
+            with self.csv.open("a", encoding="utf-8", newline="") as fh:
+                neutralise_formulas(frame).to_csv(fh, index=False, header=first, lineterminator="\n")
 
     def close(self, empty: pd.DataFrame | None = None) -> Path:
         if self._writer is None:
@@ -199,7 +218,9 @@ class RowGroupWriter:
             self.write(empty)
         self._writer.close()
         os.replace(self.tmp, self.path)
-        return self.path
+        if self.csv is not None:
+            os.replace(self.csv, self.path.with_suffix(".csv"))
+        return self.final
 
 
 def read_row_group(path: str | Path, i: int, columns: list[str] | None = None) -> pd.DataFrame:
