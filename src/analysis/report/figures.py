@@ -127,7 +127,10 @@ def _with_group(response_themes: pd.DataFrame, responses: pd.DataFrame, group: s
 def _group_values(joined: pd.DataFrame, group: str) -> pd.DataFrame:
     if joined.empty:
         return pd.DataFrame(columns=[group, "theme_id", "share", "n"])
-    means = joined.groupby([group, "theme_id"], sort=True)["share"].mean().reset_index()
+    # mean over all responses of the group: a response without the theme counts 0
+    wide = joined.pivot_table(index=["response_id", group], columns="theme_id", values="share",
+                              aggfunc="sum", fill_value=0.0)
+    means = wide.groupby(level=group).mean().stack().rename("share").reset_index()
     sizes = joined.groupby(group)["response_id"].nunique().rename("n").reset_index()
     return means.merge(sizes, on=group, how="left")
 
@@ -259,6 +262,9 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
             {"alignment_priority_goal": pg},
             _label(_label(_with_n(rows, None), "priority_id", plabels), "goal_id", glabels,
                    "goal_label"), n_all)
+    eff = tables.get("alignment_effects", pd.DataFrame())
+    add("group-effects", "alignment_effects", eff, plots.group_effects, {"labels": plabels},
+        {"alignment_effects": eff}, _label(_with_n(eff, None), "priority_id", plabels), n_all)
     cov = tables.get("alignment_goal_coverage", pd.DataFrame())
     cov_rows = cov[cov["group"].astype(str) == "all"] if "group" in cov.columns else cov
     add("goal-coverage", "alignment_goal_coverage", cov, plots.goal_coverage,

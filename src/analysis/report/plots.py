@@ -321,8 +321,8 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     None draws it grey). When the table has ``response_id``, each cell is the mean over
     **all** responses of the group (a response without the theme counts 0), so a row is
     a mixture summing to about 1, and each row label carries its ``n``. The plotted
-    values (with ``n``) are left on ``ax.plotted_values``. ``labels`` maps theme ids to labels (dict, Series or the
-    ``themes`` table).
+    values (with ``n``) are left on ``ax.plotted_values``. ``labels`` maps theme ids to
+    labels (dict, Series or the ``themes`` table).
 
     >>> t = pd.DataFrame({"respondent_type": ["citizen", "citizen"], "theme_id": [0, 1],
     ...                   "share": [0.7, 0.3]})
