@@ -164,7 +164,8 @@ def _response_themes(model: ThemeModel, segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
-                 saved_labels: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                 saved_labels: pd.DataFrame | None = None,
+                 responses: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All theme tables for a model fitted on ``segments["text"]`` (same rows, same order).
 
     Parameters
@@ -173,6 +174,9 @@ def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
     segments : DataFrame with ``segment_id``, ``response_id``, ``text``
     saved_labels : DataFrame, optional
         A ``theme_labels.csv`` table with user-edited labels (see :func:`attach_labels`).
+    responses : DataFrame, optional
+        The responses table; its ``source`` (the file or row each response came from) is
+        carried into ``response_themes`` so it joins back to the input.
 
     Returns
     -------
@@ -199,6 +203,10 @@ def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
         raise ValueError(f"The model was fitted on {model.weights_.shape[0]} segments but "
                          f"{len(segments)} were given; pass the very segments it was fitted on.")
     segments = segments.reset_index(drop=True)
+    if responses is not None and "source" in responses and "source" not in segments:
+        src = responses.drop_duplicates("response_id").set_index(
+            responses.drop_duplicates("response_id")["response_id"].astype(str))["source"]
+        segments = segments.assign(source=segments["response_id"].astype(str).map(src).to_numpy())
     label_table = attach_labels(model, saved_labels)
     sk = model.skipped_
     pos = sk["index"].to_numpy(dtype=int)
@@ -388,7 +396,9 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
                             **params)
     model.fit(segments["text"], groups=segments["response_id"].astype(str),
               kind=segments["kind"] if "kind" in segments else None)
-    tables = theme_tables(model, segments, saved_labels=saved)
+    resp_path = folder / "responses.parquet"
+    responses = pd.read_parquet(resp_path) if resp_path.is_file() else None
+    tables = theme_tables(model, segments, saved_labels=saved, responses=responses)
     folder.mkdir(parents=True, exist_ok=True)
     for name, csv in (("themes", True), ("segment_themes", False), ("response_themes", True),
                       ("theme_quotes", True), ("k_diagnostics", True), ("theme_tree", True),
