@@ -72,9 +72,30 @@ def localise_axes(fig: Any, language: str) -> None:
             artist.set_text(new)
 
 
+class clean_style:
+    """Matplotlib's defaults plus the package style, whatever the session set before.
+
+    A notebook's inline backend changes rcParams (dpi, bounding box, colours); inside this
+    context a figure is drawn and saved exactly as in a plain script, so the files written
+    by notebook 04 and by ``build_report`` are byte-identical.
+    """
+
+    def __enter__(self) -> "clean_style":
+        import matplotlib as mpl
+
+        self._context = mpl.rc_context()
+        self._context.__enter__()
+        mpl.rcdefaults()
+        plots.use_style()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._context.__exit__(*exc)
+
+
 def draw_localised(figure: ReportFigure) -> Any:
-    """Draw ``figure`` in the package style; return the matplotlib Figure."""
-    with plots.use_style():
+    """Draw ``figure`` in the package style (see :class:`clean_style`); return the Figure."""
+    with clean_style():
         ax = figure.draw()
     return ax.figure
 
