@@ -62,6 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "interval_bootstrap": "percentile bootstrap over responses",
         "interval_wilson": "Wilson score interval", "interval_jeffreys": "Jeffreys interval",
         "unit_response": "responses", "unit_segment": "sentences",
+        "unit_pair": "sentence–priority pairs",
         "caveat_inferred_goals": ("The policy goals were inferred from the responses, not "
                                   "taken from the policy text ({file}); check them against "
                                   "the policy before reporting."),
@@ -85,7 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "th_goals": "Goals", "th_themes": "Themes", "th_value": "Value", "th_n": "n",
         "th_column": "Column", "th_table": "Table", "th_description": "Description",
         "th_rows": "Rows", "th_group": "Group",
-        "caption_n": "n = {n}.", "figure_n": "Figure {i}",
+        "caption_n": "n = {n} {unit}.", "figure_n": "Figure {i}",
         "response_heading": "Response {id} ({type})",
         "figure_values": "The plotted values are in figures/{name}.csv.",
         "goal_kind_strategic": "strategic", "goal_kind_delivery": "delivery",
@@ -146,6 +147,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "interval_bootstrap": "percentil-bootstrap over svar",
         "interval_wilson": "Wilson-interval", "interval_jeffreys": "Jeffreys-interval",
         "unit_response": "svar", "unit_segment": "sætninger",
+        "unit_pair": "par af sætning og prioritet",
         "caveat_inferred_goals": ("Politikkens mål er udledt af høringssvarene, ikke taget fra "
                                   "selve politikken ({file}); tjek dem mod politikken, før "
                                   "resultaterne bruges."),
@@ -169,7 +171,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "th_goals": "Mål", "th_themes": "Temaer", "th_value": "Værdi", "th_n": "n",
         "th_column": "Kolonne", "th_table": "Tabel", "th_description": "Beskrivelse",
         "th_rows": "Rækker", "th_group": "Gruppe",
-        "caption_n": "n = {n}.", "figure_n": "Figur {i}",
+        "caption_n": "n = {n} {unit}.", "figure_n": "Figur {i}",
         "response_heading": "Svar {id} ({type})",
         "figure_values": "De viste værdier står i figures/{name}.csv.",
         "goal_kind_strategic": "strategisk", "goal_kind_delivery": "gennemførelse",
@@ -233,6 +235,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "interval_bootstrap": "Perzentil-Bootstrap über Stellungnahmen",
         "interval_wilson": "Wilson-Intervall", "interval_jeffreys": "Jeffreys-Intervall",
         "unit_response": "Stellungnahmen", "unit_segment": "Sätze",
+        "unit_pair": "Paare aus Satz und Anliegen",
         "caveat_inferred_goals": ("Die Ziele wurden aus den Stellungnahmen erschlossen, nicht "
                                   "dem Text der Politik entnommen ({file}); vor der Verwendung "
                                   "mit der Politik abgleichen."),
@@ -256,7 +259,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "th_evidence": "Beleg", "th_goals": "Ziele", "th_themes": "Themen", "th_value": "Wert",
         "th_n": "n", "th_column": "Spalte", "th_table": "Tabelle",
         "th_description": "Beschreibung", "th_rows": "Zeilen", "th_group": "Gruppe",
-        "caption_n": "n = {n}.", "figure_n": "Abbildung {i}",
+        "caption_n": "n = {n} {unit}.", "figure_n": "Abbildung {i}",
         "response_heading": "Stellungnahme {id} ({type})",
         "figure_values": "Die gezeigten Werte stehen in figures/{name}.csv.",
         "goal_kind_strategic": "strategisch", "goal_kind_delivery": "Umsetzung",
