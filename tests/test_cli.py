@@ -1,4 +1,4 @@
-"""The command line composes the stages: ingest → themes (in memory or out of core) → align."""
+"""The command line composes the stages: ingest → themes → align."""
 
 from __future__ import annotations
 
@@ -21,22 +21,14 @@ def _corpus(folder):
     return folder
 
 
-def test_ingest_then_themes_in_memory_and_out_of_core(tmp_path):
+def test_ingest_then_themes(tmp_path):
     source = _corpus(tmp_path / "svar")
     out = tmp_path / "out"
     assert main(["ingest", str(source), "--out", str(out)]) == 0
     assert main(["themes", str(out), "--k", "3"]) == 0
-    in_memory = pd.read_parquet(out / "themes.parquet")
-    assert len(in_memory) == 3
-    ooc = tmp_path / "ooc"
-    ooc.mkdir()
-    for name in ("segments.parquet", "responses.parquet"):
-        (ooc / name).write_bytes((out / name).read_bytes())
-    assert main(["themes", str(ooc), "--k", "3", "--out-of-core", "--batch-size", "10"]) == 0
-    themes = pd.read_parquet(ooc / "themes.parquet")
+    themes = pd.read_parquet(out / "themes.parquet")
+    assert len(themes) == 3
     assert list(themes.columns)[:7] == ["theme_id", "label", "top_terms", "size", "share", "coherence", "stability"]
-    shares = pd.read_parquet(ooc / "response_themes.parquet").groupby("response_id")["share"].sum()
-    assert ((shares - 1).abs() < 1e-6).all()
 
 
 def test_align_without_goals_explains_what_to_give(tmp_path, capsys):

@@ -28,7 +28,7 @@ def test_defaults_filled_and_values_converted():
     settings, problems = validate_settings({"themes": {"k": "8", "k_range": [2, 6]}, "input": "responses.csv"})
     assert problems == []
     assert settings["themes"]["k"] == 8 and settings["input"]["path"] == "responses.csv"
-    assert settings["alignment"]["interval"] == "bootstrap" and settings["input"]["keep_moderated"] is False
+    assert settings["alignment"]["interval"] == "wilson" and settings["alignment"]["unit"] == "response" and settings["input"]["keep_moderated"] is False
     assert settings["written"]["themes"] == {"k": 8, "k_range": [2, 6]}
 
 

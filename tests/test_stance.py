@@ -72,3 +72,26 @@ def test_stance_evaluation_beats_all_neutral_baseline():
     assert res["held-out"].set_index("stance").loc["macro", "f1"] > \
         res["held-out (all-neutral baseline)"].set_index("stance").loc["macro", "f1"]
     assert set(ours.index) == set(STANCES) | {"macro"}
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Jeg er imod at fjerne parkeringspladser.", "da", "concern"),
+    ("Vi er ikke imod planen.", "da", "neutral"),
+    ("NO to the Fairness Ordinance", "en", "concern"),
+    ("We are against closing the library.", "en", "concern"),
+    ("Wir sind gegen den Abriss der Halle.", "de", "concern"),
+    ("The budget has to pass before the summer.", "en", "request"),
+    ("Kommunen skal sikre flere cykelstier.", "da", "request"),
+    ("Die Stadt muss mehr Bäume pflanzen.", "de", "request"),
+    ("Det er en positiv udvikling, at ledigheden falder, men der er stadig flere borgere uden beskæftigelse.",
+     "da", "concern"),
+    ("Det er en positiv udvikling, at stadig flere borgere er i beskæftigelse.", "da", "support"),
+    ("The plan is good, but the timeline is far too long and nothing is funded.", "en", "concern"),
+    ("Der Plan ist gut, aber es fehlt die Finanzierung.", "de", "concern"),
+    ("Vi støtter ikke forslaget.", "da", "concern"),
+    ("Udvalget støtter ikke kun planen, men også handleplanen.", "da", "support"),
+    ("Vi har ikke behov for flere parkeringspladser.", "da", "neutral"),
+    ("Skulle vi så ikke have fået et svar?", "da", "concern"),
+])
+def test_sentence_reading(text, language, expected):
+    assert stance_of_text(text, language)[0] == expected

@@ -89,8 +89,7 @@ def cmd_themes(args: argparse.Namespace) -> int:
 
     study = study_for_folder(Path(args.dir))
     flags = {"themes.k": args.k, "language": args.language, "themes.backend": args.backend,
-             "random_state": args.random_state, "themes.out_of_core": True if args.out_of_core else None,
-             "themes.batch_size": args.batch_size, "themes.seed_codebook": _abs(args.seed_codebook)}
+             "random_state": args.random_state, "themes.seed_codebook": _abs(args.seed_codebook)}
     study = with_settings(study, flags, FLAG_NAMES)
     tables = stage_themes(study)
     themes = tables.get("themes") if isinstance(tables, dict) else None
@@ -108,7 +107,8 @@ def cmd_align(args: argparse.Namespace) -> int:
     study = study_for_folder(Path(args.dir))
     flags = {"goals": _abs(args.goals), "codebook": _abs(args.codebook), "language": args.language,
              "random_state": args.random_state, "alignment.n_boot": args.n_boot,
-             "count_campaigns": args.count_campaigns}
+             "count_campaigns": args.count_campaigns, "alignment.interval": args.interval,
+             "alignment.unit": args.unit}
     study = with_settings(study, flags, FLAG_NAMES)
     if study.goals is None or study.codebook is None:
         raise SchemaError([Problem("command line", "--goals/--codebook", "no goals or codebook file to align with",
@@ -137,9 +137,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 FLAG_NAMES = {"language": "--language", "hearing": "--hearing", "manifest": "--manifest", "text_col": "--text-col",
               "id_col": "--id-col", "meta_cols": "--meta", "input.max_mb": "--max-mb", "themes.k": "--k",
-              "themes.backend": "--backend", "random_state": "--random-state", "themes.batch_size": "--batch-size",
+              "themes.backend": "--backend", "random_state": "--random-state",
               "alignment.n_boot": "--n-boot", "count_campaigns": "--count-campaigns", "goals": "--goals",
-              "codebook": "--codebook", "themes.seed_codebook": "--seed-codebook"}
+              "codebook": "--codebook", "themes.seed_codebook": "--seed-codebook",
+              "alignment.interval": "--interval", "alignment.unit": "--unit"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,9 +180,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", help="nmf, kmeans, lda or embeddings (default: the study's themes.backend)")
     p.add_argument("--random-state")
     p.add_argument("--seed-codebook", help="start some themes from this codebook's priorities")
-    p.add_argument("--out-of-core", action="store_true",
-                   help="read segments in chunks with bounded memory (for very large consultations)")
-    p.add_argument("--batch-size", help="segments per chunk with --out-of-core")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("align", parents=[common], help="priorities, stance and goal alignment tables")
@@ -192,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--random-state")
     p.add_argument("--n-boot", help="bootstrap resamples for intervals (default: the study's, else 1000)")
     p.add_argument("--count-campaigns", help="per_response or once (default: the study's count_campaigns)")
+    p.add_argument("--interval", help="interval method: wilson, jeffreys or bootstrap (default: the study's)")
+    p.add_argument("--unit", help="counting unit: response (every response weighs 1) or segment (default: the study's)")
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("report", parents=[common], help="write the report, figures and exports")
@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("study", help="study name (data/raw/<name>/study.yaml) or path to a study.yaml")
     p.add_argument("--steps", help="comma-separated subset, e.g. ingest,themes")
     p.set_defaults(func=cmd_run)
+
+    from analysis.alignment.commands import register_commands  # sample-coding, agreement
+
+    register_commands(sub)
     return parser
 
 

@@ -1,8 +1,28 @@
 """Stance of a segment: support, concern, request or neutral, from cue words.
 
 The cues of each language live in the language registry, ``languages/<code>/stance.yaml``
-(the negators in ``negations.yaml``); the file documents the cue syntax and the rules
-(negation, concession, contrast, ties).
+(the negators in ``negations.yaml``); the file documents the cue syntax. On top of the word cues the sentence is read for:
+
+- **scope of negation**: a negator ("ikke", "not", "nicht", ...) reaches a cue up to
+  three words later within the same clause, or the word right before it (V2 order:
+  "støtter ikke", "unterstützen nicht"); clause breaks (punctuation, contrast words)
+  end its scope; "ikke kun", "not only", "nicht nur" are not negations. A negated
+  support cue counts for concern, a negated concern cue is dropped.
+- **scope of contrast**: after "men", "dog", "but", "however", "aber", "jedoch", ... the
+  tail carries the main point (its cues weigh 1.5). A tail without cues
+  of its own after a support cue in the head states what is still wrong: concern
+  ("en positiv udvikling ..., men der er stadig flere uden beskæftigelse"). "stadig",
+  "still", "immer noch" open such a tail only after a support cue and before a negator
+  ("stadig flere uden beskæftigelse"); "men også", "but also" add, they do not contrast.
+- **requests by modal verbs** in the present tense: "skal", "bør", "has to", "must",
+  "should", "muss", "soll" ask for something (weight 0.6, so an explicit cue wins),
+  also when negated after the verb ("bør ikke"); not in a question, and not with a
+  negator right before a request cue ("ikke behov for").
+- **deficits**: "ikke en gang", "uden at", "not even", "nicht einmal" are concern.
+- **questions** without any cue are read as rhetorical criticism: concern (weight 0.5).
+- **opposition**: "er imod", "stemmer imod", "nej til", "be against", "no to",
+  "oppose", "sind gegen", "nein zu", "lehnen ... ab" are concern (weight 1.5).
+
 Stance is a property of the segment, not of a priority: :mod:`analysis.alignment.priorities`
 copies it onto every priority the segment raises.
 
@@ -12,6 +32,8 @@ copies it onto every priority the segment raises.
 ...                               "Det er væsentligt, at planen koordineres med nationale tiltag."]})
 >>> segment_stance(segs, "da")[["segment_id", "stance"]].values.tolist()
 [['a', 'support'], ['b', 'request']]
+>>> stance_of_text("Jeg er imod at fjerne parkeringspladser.")[0]
+'concern'
 """
 
 from __future__ import annotations
@@ -27,15 +49,49 @@ import pandas as pd
 import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
-from analysis.languages import get_language
 from analysis.text import check_language, lemma, tokenize
+from analysis.languages import get_language
 
 STANCES = ("support", "concern", "request", "neutral")
 CUE_CLASSES = ("support", "concern", "request")
 TIE_ORDER = ("request", "concern", "support")  # who wins a tie
 CONTRAST_WEIGHT = 1.5
 CONCESSIVE_WEIGHT = 0.5
-NEGATION_WINDOW = 2
+NEGATION_WINDOW = 3        # words a negator reaches forward, within its clause
+HEAD_WEIGHT = 1.0          # cues before a contrast word
+MODAL_WEIGHT = 0.6
+OPPOSITION_WEIGHT = 1.5
+QUESTION_WEIGHT = 0.5
+CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
+
+# Sentence-reading cues (moved into the language registry when it lands).
+MODALS = {
+    # present-tense forms as written: past "skulle", "måtte", "had to" narrate, they do not ask
+    "da": ("skal", "bør"),
+    "en": ("has to", "have to", "must", "should", "need to", "needs to", "ought to"),
+    "de": ("muss", "müssen", "soll", "sollen", "sollte", "sollten", "müsste", "müssten"),
+}
+OPPOSITION = {
+    "da": ("være ~ imod", "stemme imod", "sige nej", "nej til", "modstand mod", "modsætte", "protestere"),
+    "en": ("be ~ against", "vote against", "no to", "say no", "oppose", "opposed to", "object to"),
+    "de": ("sein ~ gegen", "stimmen gegen", "nein zu", "nein zum", "lehnen ~ ab", "ablehnen", "dagegen",
+           "widerstand gegen"),
+}
+DEFICIT = {  # "not even", "without (doing)": something expected is missing
+    "da": ("ikke en gang", "ikke engang", "uden at"),
+    "en": ("not even", "without any"),
+    "de": ("nicht einmal", "nicht mal", "ohne dass"),
+}
+CONTRAST = {  # besides the cue file's contrast words
+    "da": ("i stedet",), "en": ("whereas",), "de": ("sondern",),
+}
+CONTRAST_AFTER_SUPPORT = {"da": ("stadig", "fortsat"), "en": ("still",), "de": ("immer noch", "weiterhin")}
+ADDITIVE = frozenset({"også", "tillige", "also", "too", "auch"})
+NOT_NEGATION = {
+    "da": ("ikke kun", "ikke blot", "ikke bare", "ikke alene", "ikke mindst", "ikke mindre"),
+    "en": ("not only", "not just", "not least", "no doubt"),
+    "de": ("nicht nur", "nicht zuletzt", "nicht minder"),
+}
 
 
 def default_cues_path(language: str = "da") -> Path:
@@ -59,6 +115,10 @@ class StanceCues:
     concessive: PhraseSet
     ignore: PhraseSet
     version: str
+    modals: PhraseSet | None = None
+    opposition: PhraseSet | None = None
+    after_support: PhraseSet | None = None
+    not_negation: PhraseSet | None = None
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -84,10 +144,6 @@ def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str,
 def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
     """Read and compile the stance cues of ``language`` (cached).
 
-    Without ``path`` the cues come from the language registry (``stance.yaml`` and the
-    negators of ``negations.yaml``); a ``path`` names a cue file with one block per
-    language (``da:``, ``en:``, …), each holding the keys of ``stance.yaml`` and ``negators``.
-
     >>> load_cues("da").language
     'da'
     """
@@ -107,6 +163,8 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         raw = lang.resource("stance")
         block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
+    modals = [((cls_w["cue"], cls_w["weight"]) if isinstance(cls_w, dict) else (cls_w, 1.0))
+              for cls_w in MODALS.get(language, ())]
     for cls in CUE_CLASSES:
         for cue, weight in _cue_entries(p, language, cls, block.get(cls, [])):
             if cue.startswith("re:"):
@@ -121,10 +179,17 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         phrases=PhraseSet(phrases, language, lemmatize_words=False),
         regexes=regexes,
         negators=frozenset(str(w).lower() for w in block.get("negators", [])),
-        contrast=PhraseSet([(w, w) for w in block.get("contrast", [])], language, lemmatize_words=False),
+        contrast=PhraseSet([(w, w) for w in (*block.get("contrast", []), *CONTRAST.get(language, ()))], language,
+                           lemmatize_words=False),
         concessive=PhraseSet([(w, w) for w in block.get("concessive", [])], language, lemmatize_words=False),
         ignore=PhraseSet([(w, w) for w in block.get("ignore", [])], language, lemmatize_words=False),
         version=str(raw.get("version", "")),
+        modals=PhraseSet([((w * MODAL_WEIGHT, c), c) for c, w in modals], language, lemmatize_words=False),
+        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in OPPOSITION.get(language, ())]
+                             + [((1.0, c), c) for c in DEFICIT.get(language, ())], language, lemmatize_words=False),
+        after_support=PhraseSet([(c, c) for c in CONTRAST_AFTER_SUPPORT.get(language, ())], language,
+                                lemmatize_words=False),
+        not_negation=PhraseSet([(c, c) for c in NOT_NEGATION.get(language, ())], language, lemmatize_words=False),
     )
 
 
@@ -132,11 +197,43 @@ def _is_negator(low: str, negators: frozenset[str]) -> bool:
     return low in negators or ("n't" in negators and low.endswith("n't"))
 
 
+def _clause_ids(text: str, toks) -> list[int]:
+    """Clause number of every token: a new clause after each punctuation break."""
+    out, c = [], 0
+    for i, t in enumerate(toks):
+        if i and CLAUSE_BREAK.search(text, toks[i - 1].end, t.start):
+            c += 1
+        out.append(c)
+    return out
+
+
+def _negation_scope(lows, lems, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
+    """Tokens inside the scope of a negator (see the module docs)."""
+    inside: set[int] = set()
+    for i, low in enumerate(lows):
+        if i in blocked or not _is_negator(low, cues.negators):
+            continue
+        for j in range(i + 1, min(len(lows), i + 1 + NEGATION_WINDOW)):
+            if clause[j] != clause[i] or j in blocked:
+                break
+            inside.add(j)
+        if i > 0 and clause[i - 1] == clause[i]:
+            inside.add(i - 1)  # V2: "støtter ikke"
+    return inside
+
+
 def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = None) -> tuple[str, str, dict[str, float]]:
     """``(stance, cue evidence, scores)`` of one text. See the module docs for the rules.
 
     >>> stance_of_text("Vi savner en plan for trafikken.")[:2]
     ('concern', 'savner')
+    >>> stance_of_text("NO to the Fairness Ordinance", "en")[0]
+    'concern'
+    >>> stance_of_text("The budget has to pass before the summer.", "en")[0]
+    'request'
+    >>> stance_of_text("Det er en positiv udvikling, at ledigheden falder, men der er stadig "
+    ...                "flere borgere uden beskæftigelse.")[0]
+    'concern'
     """
     cues = cues or load_cues(language)
     toks = tokenize(text)
@@ -145,43 +242,81 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     ignored: set[int] = set()
     for _, s, e in cues.ignore.find(lows, lems):
         ignored.update(range(s, e))
-    # clause structure
-    contrast_from = min((s for _, s, _ in cues.contrast.find(lows, lems)), default=None)
+    clause = _clause_ids(text, toks)
+    not_neg: set[int] = set()
+    for _, s, e in (cues.not_negation.find(lows, lems) if cues.not_negation else []):
+        not_neg.update(range(s, e))
+    # "men også", "but also", "sondern auch" add rather than contrast
+    contrast_hits = sorted(s for _, s, e in cues.contrast.find(lows, lems)
+                           if not (e < len(lows) and lows[e] in ADDITIVE))
+    contrast_set = set(contrast_hits)
+    clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
+    negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
     concessive_spans = []
     for _, s, e in cues.concessive.find(lows, lems):
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
+    question = text.rstrip().endswith("?")
 
-    scores = {c: 0.0 for c in CUE_CLASSES}
-    evidence: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
-    taken: set[tuple[int, int]] = set()
-    matches = sorted(cues.phrases.find(lows, lems), key=lambda m: (m[1], -(m[2] - m[1])))
-    for (cls, weight, _cue), s, e in matches:
+    found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
+    for (cls, weight, _cue), s, e in cues.phrases.find(lows, lems):
+        found.append((cls, weight, s, e, _cue))
+    for (weight, _cue), s, e in (cues.modals.find(lows, lems) if cues.modals and not question else []):
+        found.append(("request", weight, s, e, _cue))
+    for (weight, _cue), s, e in (cues.opposition.find(lows, lems) if cues.opposition else []):
+        found.append(("concern", weight, s, e, _cue))
+    # longest span first; on the same span the more specific cue ("bakke ikke op" before "bakke ~ op")
+    found.sort(key=lambda m: (m[2], -(m[3] - m[2]), -len(m[4].replace("~", " ").split()), CUE_CLASSES.index(m[0])))
+    kept: list[tuple[str, float, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for cls, weight, s, e, _cue in found:
         span = range(s, e)
         if any(i in ignored for i in span):
             continue
-        if any(a <= s and e <= b and (a, b) != (s, e) for a, b in taken):
-            continue  # inside a longer cue already counted ("ikke tilstrækkelig" vs "tilstrækkelig")
-        taken.add((s, e))
-        own = set(span)
-        window = [i for i in range(max(0, s - NEGATION_WINDOW), min(len(lows), e + 1)) if i not in own]
-        negated = any(_is_negator(lows[i], cues.negators) for i in window)
+        if any(a <= s and e <= b for a, b in taken):
+            continue  # inside (or the same as) a longer cue already counted
+        taken.append((s, e))
+        negated = any(i in negated_at for i in span) or (e < len(lows) and e in negated_at
+                                                          and _is_negator(lows[e], cues.negators))
+        own = set(_cue.lower().split())  # a cue may hold a negator itself ("ikke tilstrækkelig")
+        negated = (negated and not own & cues.negators) or any(
+            _is_negator(lows[i], cues.negators) and lows[i] not in own for i in span)
         if negated and cls == "support":
             cls = "concern"
         elif negated and cls == "concern":
             continue
-        elif cls == "request" and s > 0 and _is_negator(lows[s - 1], cues.negators) and (s - 1) not in own:
+        elif cls == "request" and s > 0 and _is_negator(lows[s - 1], cues.negators) and s - 1 not in not_neg:
             continue  # "ikke behov for", "not important that": no request
         if any(a <= s < b for a, b in concessive_spans):
             if cls == "support":
                 cls = "concern"
             else:
                 weight *= CONCESSIVE_WEIGHT
-        elif contrast_from is not None and s > contrast_from:
-            weight *= CONTRAST_WEIGHT
+        kept.append((cls, weight, s, e))
+
+    # contrast: the first contrast word (or "stadig" after a support cue) opens the tail
+    first_support = min((s for c, _, s, _ in kept if c == "support"), default=None)
+    pivots = list(contrast_hits)
+    if first_support is not None and cues.after_support is not None:
+        pivots += [s for _, s, _ in cues.after_support.find(lows, lems)  # "stadig ... uden", "still no"
+                   if s > first_support and any(_is_negator(w, cues.negators) for w in lows[s + 1:])]
+    pivot = min((p for p in pivots if p > 0 or first_support is None), default=None)
+    scores = {c: 0.0 for c in CUE_CLASSES}
+    evidence: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
+    tail_has_cue = pivot is not None and any(s > pivot for _, _, s, _ in kept)
+    for cls, weight, s, e in kept:
+        if pivot is not None and tail_has_cue:
+            weight *= CONTRAST_WEIGHT if s > pivot else HEAD_WEIGHT
         scores[cls] += weight
         evidence[cls].append(text[toks[s].start:toks[e - 1].end])
+    if pivot is not None and not tail_has_cue and first_support is not None and first_support < pivot \
+            and pivot < len(toks) - 2:
+        scores["concern"] += max(scores["support"], 1.0) * CONTRAST_WEIGHT
+        evidence["concern"].append(text[toks[pivot].start:toks[pivot].end] + " …")
+    if question and max(scores.values()) <= 0:
+        scores["concern"] += QUESTION_WEIGHT  # a question with no cue is mostly rhetorical criticism
+        evidence["concern"].append("?")
     low_text = text.lower().strip()
     for cls, weight, rx in cues.regexes:
         m = rx.search(low_text)

@@ -32,6 +32,8 @@ __all__ = [
     "RESOURCES",
     "Language",
     "LanguageError",
+    "all_entries",
+    "all_words",
     "get_language",
     "language_codes",
     "register_language",
@@ -47,6 +49,12 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "cleaning": ("coordinators", "function_words", "elision_joiners"),
     "stance": ("support", "concern", "request", "contrast", "concessive", "ignore"),
     "negations": ("negators",),
+    "redaction": ("organisation_stems", "organisation_words", "role_words", "role_endings", "office_words",
+                  "not_names", "name_particles", "loose_particles", "titles", "introductions", "fields",
+                  "closings", "block_ends"),
+    "kinds": ("greetings", "addressees", "closings", "sender_fields", "introduction", "heading_starts"),
+    "respondents": ("organisation_words", "roles", "role_prepositions", "sender_context", "on_behalf",
+                    "sender_verbs", "citizen_groups", "first_person", "type_aliases"),
 }
 
 
@@ -236,6 +244,36 @@ def language_codes() -> tuple[str, ...]:
     True
     """
     return tuple(_REGISTRY)
+
+
+def all_words(resource: str, key: str) -> frozenset[str]:
+    """The words under ``key`` in ``resource`` of every registered language, lower-cased.
+
+    For cues looked for in every response whatever its language (a Danish response
+    signed "Kind regards").
+
+    >>> {"formand", "chair", "vorsitzende"} <= all_words("redaction", "office_words")
+    True
+    """
+    out: set[str] = set()
+    for lang in _REGISTRY.values():
+        out |= lang.words(resource, key)
+    return frozenset(out)
+
+
+def all_entries(resource: str, key: str) -> tuple:
+    """The entries under ``key`` in ``resource`` of every registered language, as written.
+
+    In registration order, each entry once; for lists whose order matters (the
+    alternatives of a regular expression).
+
+    >>> all_entries("redaction", "titles")[:3]
+    ('Dr', 'Prof', 'Hr')
+    """
+    out: list = []
+    for lang in _REGISTRY.values():
+        out.extend(e for e in lang.entries(resource, key) if e not in out)
+    return tuple(out)
 
 
 def get_language(code: str) -> Language:

@@ -261,6 +261,10 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
             plots.respondent_comparison, {"measure": measure, "labels": plabels},
             {"alignment_type_priority": tp}, _label(_with_n(rows, None), "priority_id", plabels),
             n_all)
+    eff = tables.get("alignment_effects", pd.DataFrame())
+    add("group-effects", "alignment_effects", eff, plots.group_effects, {"labels": plabels},
+        {"alignment_effects": eff}, _label(_with_n(eff, None), "priority_id", plabels)
+        if "priority_id" in eff.columns else _with_n(eff, None), n_all)
     pg = tables.get("alignment_priority_goal", pd.DataFrame())
     for method in _methods(pg):
         suffix = f"-{method}" if method is not None else ""

@@ -94,7 +94,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "priority-goal": "Priorities × policy goals", "goal-coverage": "Goal coverage and gaps",
            "priority-gaps": "Priorities no strategic goal covers",
            "campaign-sizes": "Campaigns and near-duplicates",
-           "themes-over-time": "Themes over time"},
+           "themes-over-time": "Themes over time",
+           "group-effects": "Effects of respondent type"},
     "da": {"theme-sizes": "Temaer efter størrelse", "k-diagnostics": "Valg af antal temaer",
            "segment-map": "Kort over sætninger efter tema",
            "themes-by-respondent-type": "Temaer efter respondenttype",
@@ -105,7 +106,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "goal-coverage": "Målenes dækning og huller",
            "priority-gaps": "Prioriteter, som intet strategisk mål dækker",
            "campaign-sizes": "Kampagner og næsten ens svar",
-           "themes-over-time": "Temaer over tid"},
+           "themes-over-time": "Temaer over tid",
+           "group-effects": "Respondenttypens betydning"},
     "de": {"theme-sizes": "Themen nach Größe", "k-diagnostics": "Wahl der Zahl der Themen",
            "segment-map": "Karte der Sätze nach Thema",
            "themes-by-respondent-type": "Themen nach Art der Absender",
@@ -117,7 +119,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "goal-coverage": "Abdeckung der Ziele und Lücken",
            "priority-gaps": "Anliegen, die kein strategisches Ziel abdeckt",
            "campaign-sizes": "Kampagnen und fast gleiche Stellungnahmen",
-           "themes-over-time": "Themen im Zeitverlauf"},
+           "themes-over-time": "Themen im Zeitverlauf",
+           "group-effects": "Einfluss der Art der Absender"},
 }
 
 #: How to read each figure (caption), by figure name prefix; ``{n}`` is filled in.
@@ -135,7 +138,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Share of responses that raise a priority mapped to each goal, with 95 % interval; hatched: no response touches it.",
            "priority-gaps": "Share of responses that raise a priority no strategic goal covers, with 95 % interval and the reason.",
            "campaign-sizes": "Responses per group of near-identical responses.",
-           "themes-over-time": "Share of each period's sentences given to each theme; n = sentences with a date."},
+           "themes-over-time": "Share of each period's sentences given to each theme; n = sentences with a date.",
+           "group-effects": "Odds ratio of raising each priority against the largest respondent type, adjusted for response length (Firth logistic regression), with 95 % interval; 1 = no difference."},
     "da": {"theme-sizes": "Sætninger per tema, andelen af alle sætninger i parentes; længere søjler: temaer, flere skrev om.",
            "k-diagnostics": "Stabilitet og sammenhæng for hvert muligt antal temaer k; den prikkede linje viser det valgte k.",
            "segment-map": "Hver prik er en sætning; prikker tæt på hinanden bruger lignende ord; farven er sætningens tema.",
@@ -149,7 +153,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Andel af svar, der rejser en prioritet knyttet til hvert mål, med 95 %-interval; skraveret: intet svar berører det.",
            "priority-gaps": "Andel af svar, der rejser en prioritet, som intet strategisk mål dækker, med 95 %-interval og begrundelse.",
            "campaign-sizes": "Svar per gruppe af næsten ens svar.",
-           "themes-over-time": "Andel af hver periodes sætninger, der handler om hvert tema; n = sætninger med dato."},
+           "themes-over-time": "Andel af hver periodes sætninger, der handler om hvert tema; n = sætninger med dato.",
+           "group-effects": "Oddsratio for at rejse hver prioritet i forhold til den største respondenttype, justeret for svarets længde (Firth logistisk regression), med 95 %-interval; 1 = ingen forskel."},
     "de": {"theme-sizes": "Sätze je Thema, der Anteil an allen Sätzen in Klammern.",
            "k-diagnostics": "Stabilität und Kohärenz für jede mögliche Themenzahl k; die gepunktete Linie zeigt das gewählte k.",
            "segment-map": "Jeder Punkt ist ein Satz; nahe Punkte verwenden ähnliche Wörter; die Farbe ist das Thema.",
@@ -163,7 +168,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Anteil der Stellungnahmen, die ein dem Ziel zugeordnetes Anliegen nennen, mit 95-%-Intervall; schraffiert: keine.",
            "priority-gaps": "Anteil der Stellungnahmen mit einem Anliegen, das kein strategisches Ziel abdeckt, mit 95-%-Intervall und Grund.",
            "campaign-sizes": "Stellungnahmen je Gruppe fast gleicher Stellungnahmen.",
-           "themes-over-time": "Anteil der Sätze jedes Zeitraums je Thema; n = Sätze mit Datum."},
+           "themes-over-time": "Anteil der Sätze jedes Zeitraums je Thema; n = Sätze mit Datum.",
+           "group-effects": "Odds Ratio, ein Anliegen zu nennen, gegenüber der größten Absendergruppe, bereinigt um die Länge (Firth-logistische Regression), mit 95-%-Intervall; 1 = kein Unterschied."},
 }
 
 

@@ -1,0 +1,175 @@
+"""Themes on partitions: one :class:`~analysis.themes.ThemeModel`, fitted on a sample of
+the segments (all of them when they number at most ``sample_size``), transforms every
+partition on a worker.
+
+What is computed where:
+
+- the model (vocabulary, document frequencies, themes, labels, coherence, stability,
+  ``k_diagnostics``, ``theme_tree``) and the tables that show example segments
+  (``theme_quotes``, ``segment_map``, ``theme_skipped``) come from the fitted sample;
+- ``segment_themes`` (every segment), ``response_themes`` and the ``size``/``share`` of
+  ``themes`` come from the per-partition transforms, summed across partitions.
+
+A segment gets the same themes as in memory by the same rule (every theme with at least
+``threshold`` of its weight, and always its main theme); its weights come from
+``ThemeModel.transform`` rather than from the fit itself, so on data that fits a few
+segments near a tie can change their main theme.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.scale.parts import RowGroupWriter, n_row_groups, read_row_group
+
+COLUMNS = ["segment_id", "response_id", "text"]
+
+
+def segment_partitions(path: str | Path, rows: int = 20_000) -> list[tuple[int, int, int]]:
+    """``(row_group, start, stop)`` pieces of a segments table: its row groups, each cut
+    into runs of at most ``rows`` rows."""
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(path).metadata
+    out = []
+    for g in range(meta.num_row_groups):
+        n = meta.row_group(g).num_rows
+        out += [(g, a, min(n, a + rows)) for a in range(0, n, rows)]
+    return out
+
+
+def _read_piece(path: Path, piece: tuple[int, int, int], columns=COLUMNS) -> pd.DataFrame:
+    g, a, b = piece
+    frame = read_row_group(path, g, columns)
+    return frame.iloc[a:b].reset_index(drop=True)
+
+
+def _sample_piece(path: Path, piece, k: int, fraction: float, random_state: int) -> pd.DataFrame:
+    frame = _read_piece(path, piece)
+    if fraction < 1:
+        keep = np.random.default_rng([random_state, k]).random(len(frame)) < fraction
+        frame = frame[keep]
+    return frame
+
+
+def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Worker task: (segment_themes rows, per-response weight sums, theme sizes) of a piece."""
+    seg = _read_piece(path, piece)
+    W = model.transform(seg["text"].fillna("").astype(str).tolist())
+    ids = model.theme_ids_.astype(int)
+    has = W.sum(axis=1) > 0
+    dom = W.argmax(axis=1)
+    r, c = np.nonzero(has[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
+    st = pd.DataFrame({"segment_id": seg["segment_id"].astype(str).to_numpy()[r],
+                       "theme_id": ids[c], "weight": W[r, c].round(6)})
+    st = st[st["weight"] > 0].reset_index(drop=True)
+    sums = pd.DataFrame(W[has], columns=ids)
+    sums["n"] = 1
+    sums["response_id"] = seg.loc[has, "response_id"].astype(str).to_numpy()
+    sums = sums.groupby("response_id", sort=False).sum()
+    sizes = np.bincount(dom[has], minlength=len(ids))
+    return st, sums, sizes
+
+
+def _stop_words(segments: pd.DataFrame, responses_path: Path, language: str, params: dict) -> tuple[str, ...]:
+    """The extra stop words ``write_theme_tables`` adds: names and the hearing's title words."""
+    from analysis.text import WORD_RE, proper_names
+
+    extra = list(params.pop("extra_stop_words", ()))
+    if params.pop("drop_names", True):
+        extra.extend(sorted(proper_names(segments["text"].astype(str), language)))
+    if responses_path.is_file():
+        import pyarrow.parquet as pq
+
+        if "hearing" in pq.ParquetFile(responses_path).schema.names:
+            hearings = pd.read_parquet(responses_path, columns=["hearing"])["hearing"]
+            for title in hearings.dropna().astype(str).unique():
+                extra.extend(m.group().lower() for m in WORD_RE.finditer(title))
+    return tuple(extra)
+
+
+def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str = "auto", language: str = "da",
+                       backend: str = "nmf", random_state: int = 0, sample_size: int = 50_000,
+                       partition_rows: int = 20_000, seed_terms=None, labels_path=None,
+                       **params) -> dict[str, pd.DataFrame]:
+    """Find themes in a processed folder's segments on a Dask cluster and write the tables.
+
+    Writes the tables of :func:`analysis.themes.write_theme_tables` (``segment_themes``
+    one row group per partition). Returns the small tables (not ``segment_themes``).
+
+    Parameters
+    ----------
+    client : a ``distributed.Client``
+    sample_size : segments the model is fitted on (a random sample drawn per partition
+        with ``random_state``; every segment when there are no more)
+    partition_rows : segments per transform task
+    other parameters : as for :func:`analysis.themes.write_theme_tables`
+
+    Examples
+    --------
+    >>> tables = themes_partitioned("data/processed/big", client=client, n_themes=10)  # doctest: +SKIP
+    """
+    from analysis.themes import ThemeModel, theme_tables
+
+    folder = Path(processed_dir)
+    seg_path = folder / "segments.parquet"
+    if not seg_path.is_file():
+        raise FileNotFoundError(f"{seg_path} not found: run `analysis ingest` for this study "
+                                "first (it writes segments.parquet).")
+    pieces = segment_partitions(seg_path, partition_rows)
+    total = sum(b - a for _, a, b in pieces)
+    fraction = min(1.0, sample_size / max(total, 1))
+    parts = client.map(_sample_piece, [seg_path] * len(pieces), pieces, range(len(pieces)),
+                       fraction=fraction, random_state=random_state, pure=False)
+    sample = pd.concat(client.gather(parts), ignore_index=True)
+    del parts
+    labels_file = Path(labels_path) if labels_path else folder / "theme_labels.csv"
+    saved = pd.read_csv(labels_file, dtype=str, keep_default_na=False) if labels_file.is_file() else None
+    extra = _stop_words(sample, folder / "responses.parquet", language, params)
+    model = ThemeModel(n_themes, language=language, backend=backend, random_state=random_state,
+                       seed_terms=seed_terms, extra_stop_words=extra, **params)
+    model.fit(sample["text"], groups=sample["response_id"].astype(str))
+    tables = theme_tables(model, sample, saved_labels=saved)
+    tables.pop("segment_themes")
+
+    [remote] = client.scatter([model], broadcast=True)
+    futures = [client.submit(_transform_piece, seg_path, p, remote, pure=False) for p in pieces]
+    writer = RowGroupWriter(folder, "segment_themes")
+    sums, sizes = [], np.zeros(len(model.theme_ids_), dtype=np.int64)
+    for fut in futures:
+        st, s, z = fut.result()
+        fut.release()
+        if len(st):
+            writer.write(st)
+        sums.append(s)
+        sizes += z
+    writer.close(pd.DataFrame({"segment_id": pd.Series(dtype="string"), "theme_id": pd.Series(dtype="int64"),
+                               "weight": pd.Series(dtype="float64")}))
+    ids = model.theme_ids_.astype(int)
+    agg = pd.concat(sums).groupby(level=0, sort=True).sum()
+    resp = agg[list(ids)].div(agg["n"], axis=0)
+    rt = resp.stack().rename("share").reset_index()
+    rt.columns = ["response_id", "theme_id", "share"]
+    rt = rt[rt["share"] > 0].copy()
+    rt["share"] = rt["share"].round(6)
+    rt["theme_id"] = rt["theme_id"].astype(int)
+    tables["response_themes"] = rt.reset_index(drop=True)
+    themes = tables["themes"].copy()
+    themes["size"] = sizes
+    themes["share"] = (sizes / max(int(sizes.sum()), 1)).round(6)
+    tables["themes"] = themes
+    _write(folder, tables, labels_file)
+    return tables
+
+
+def _write(folder: Path, tables: dict[str, pd.DataFrame], labels_file: Path) -> None:
+    from analysis.tables import write_table
+
+    for name, csv in (("themes", True), ("response_themes", True), ("segment_map", False)):
+        write_table(tables[name], folder, name, csv=csv)
+    for name in ("theme_quotes", "k_diagnostics", "theme_tree", "theme_skipped"):
+        tables[name].to_csv(folder / f"{name}.csv", index=False)
+    tables["theme_labels"].to_csv(labels_file, index=False)
