@@ -28,6 +28,13 @@ from analysis.scale.parts import RowGroupWriter, n_row_groups, read_row_group
 COLUMNS = ["segment_id", "response_id", "text"]
 
 
+def _columns(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    names = pq.ParquetFile(path).schema.names
+    return COLUMNS + (["kind"] if "kind" in names else [])
+
+
 def segment_partitions(path: str | Path, rows: int = 20_000) -> list[tuple[int, int, int]]:
     """``(row_group, start, stop)`` pieces of a segments table: its row groups, each cut
     into runs of at most ``rows`` rows."""
@@ -41,9 +48,9 @@ def segment_partitions(path: str | Path, rows: int = 20_000) -> list[tuple[int, 
     return out
 
 
-def _read_piece(path: Path, piece: tuple[int, int, int], columns=COLUMNS) -> pd.DataFrame:
+def _read_piece(path: Path, piece: tuple[int, int, int], columns="default") -> pd.DataFrame:
     g, a, b = piece
-    frame = read_row_group(path, g, columns)
+    frame = read_row_group(path, g, _columns(path) if columns == "default" else columns)
     return frame.iloc[a:b].reset_index(drop=True)
 
 
@@ -57,8 +64,13 @@ def _sample_piece(path: Path, piece, k: int, fraction: float, random_state: int)
 
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Worker task: (segment_themes rows, per-response weight sums, theme sizes) of a piece."""
+    from analysis.themes.policy import CONTENT_KINDS, segment_kinds
+
     seg = _read_piece(path, piece)
-    W = model.transform(seg["text"].fillna("").astype(str).tolist())
+    texts = seg["text"].fillna("").astype(str).tolist()
+    W = model.transform(texts)
+    kinds = segment_kinds(texts, seg["kind"] if "kind" in seg else None, model.language)
+    W[~np.isin(np.asarray(kinds, dtype=object), CONTENT_KINDS)] = 0  # not evidence: as in the fit
     ids = model.theme_ids_.astype(int)
     has = W.sum(axis=1) > 0
     dom = W.argmax(axis=1)
@@ -72,23 +84,6 @@ def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFra
     sums = sums.groupby("response_id", sort=False).sum()
     sizes = np.bincount(dom[has], minlength=len(ids))
     return st, sums, sizes
-
-
-def _stop_words(segments: pd.DataFrame, responses_path: Path, language: str, params: dict) -> tuple[str, ...]:
-    """The extra stop words ``write_theme_tables`` adds: names and the hearing's title words."""
-    from analysis.text import WORD_RE, proper_names
-
-    extra = list(params.pop("extra_stop_words", ()))
-    if params.pop("drop_names", True):
-        extra.extend(sorted(proper_names(segments["text"].astype(str), language)))
-    if responses_path.is_file():
-        import pyarrow.parquet as pq
-
-        if "hearing" in pq.ParquetFile(responses_path).schema.names:
-            hearings = pd.read_parquet(responses_path, columns=["hearing"])["hearing"]
-            for title in hearings.dropna().astype(str).unique():
-                extra.extend(m.group().lower() for m in WORD_RE.finditer(title))
-    return tuple(extra)
 
 
 def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str = "auto", language: str = "da",
@@ -112,7 +107,8 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
     --------
     >>> tables = themes_partitioned("data/processed/big", client=client, n_themes=10)  # doctest: +SKIP
     """
-    from analysis.themes import ThemeModel, theme_tables
+    from analysis.themes import theme_tables
+    from analysis.themes.tables import hearing_titles, theme_model_for
 
     folder = Path(processed_dir)
     seg_path = folder / "segments.parquet"
@@ -128,10 +124,10 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
     del parts
     labels_file = Path(labels_path) if labels_path else folder / "theme_labels.csv"
     saved = pd.read_csv(labels_file, dtype=str, keep_default_na=False) if labels_file.is_file() else None
-    extra = _stop_words(sample, folder / "responses.parquet", language, params)
-    model = ThemeModel(n_themes, language=language, backend=backend, random_state=random_state,
-                       seed_terms=seed_terms, extra_stop_words=extra, **params)
-    model.fit(sample["text"], groups=sample["response_id"].astype(str))
+    model = theme_model_for(sample, hearing=hearing_titles(folder), n_themes=n_themes, language=language,
+                            backend=backend, random_state=random_state, seed_terms=seed_terms, **params)
+    model.fit(sample["text"], groups=sample["response_id"].astype(str),
+              kind=sample["kind"] if "kind" in sample else None)
     tables = theme_tables(model, sample, saved_labels=saved)
     tables.pop("segment_themes")
 
@@ -168,8 +164,8 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
 def _write(folder: Path, tables: dict[str, pd.DataFrame], labels_file: Path) -> None:
     from analysis.tables import write_table
 
-    for name, csv in (("themes", True), ("response_themes", True), ("segment_map", False)):
-        write_table(tables[name], folder, name, csv=csv)
-    for name in ("theme_quotes", "k_diagnostics", "theme_tree", "theme_skipped"):
-        tables[name].to_csv(folder / f"{name}.csv", index=False)
-    tables["theme_labels"].to_csv(labels_file, index=False)
+    for name, csv in (("themes", True), ("response_themes", True), ("theme_quotes", True), ("k_diagnostics", True),
+                      ("theme_tree", True), ("theme_levels", True), ("theme_skipped", True), ("segment_map", False)):
+        if name in tables:
+            write_table(tables[name], folder, name, csv=csv)
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
