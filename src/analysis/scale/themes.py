@@ -63,8 +63,16 @@ def _sample_piece(path: Path, piece, k: int, fraction: float, random_state: int)
 
 
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Worker task: (segment_themes rows, per-response weight sums, theme sizes) of a piece."""
+    """Worker task: (segment_themes rows, per-response weight sums, sizes) of a piece.
+
+    A segment's main theme counts only when its term vector fits the theme (cosine with
+    the theme's term vector at least ``min_fit``), else it has no clear theme (id
+    ``NO_THEME_ID``), as for the fitted segments.
+    """
+    from sklearn.preprocessing import normalize
+
     from analysis.themes.policy import CONTENT_KINDS, segment_kinds
+    from analysis.themes.tables import NO_THEME_ID
 
     seg = _read_piece(path, piece)
     texts = seg["text"].fillna("").astype(str).tolist()
@@ -74,15 +82,25 @@ def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFra
     ids = model.theme_ids_.astype(int)
     has = W.sum(axis=1) > 0
     dom = W.argmax(axis=1)
-    r, c = np.nonzero(has[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
-    st = pd.DataFrame({"segment_id": seg["segment_id"].astype(str).to_numpy()[r],
-                       "theme_id": ids[c], "weight": W[r, c].round(6)})
-    st = st[st["weight"] > 0].reset_index(drop=True)
-    sums = pd.DataFrame(W[has], columns=ids)
+    cos = np.asarray(normalize(model.features_.transform(texts)) @ normalize(model.components_).T)
+    clear = has & (cos[np.arange(len(texts)), dom] >= model.min_fit)
+    none = has & ~clear
+    r, c = np.nonzero(clear[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
+    sid = seg["segment_id"].astype(str).to_numpy()
+    st = pd.DataFrame({"segment_id": sid[r], "theme_id": ids[c], "weight": W[r, c].round(6)})
+    st = st[st["weight"] > 0]
+    st0 = pd.DataFrame({"segment_id": sid[none], "theme_id": NO_THEME_ID, "weight": 1.0})
+    order = {s: i for i, s in enumerate(sid)}
+    st = pd.concat([st, st0], ignore_index=True)
+    st = st.assign(_o=st["segment_id"].map(order)).sort_values(["_o", "theme_id"], kind="mergesort")
+    st = st.drop(columns="_o").reset_index(drop=True)
+    Wr = W.copy()
+    Wr[none] = 0
+    sums = pd.DataFrame(np.hstack([Wr, none.astype(float)[:, None]])[has], columns=list(ids) + [NO_THEME_ID])
     sums["n"] = 1
     sums["response_id"] = seg.loc[has, "response_id"].astype(str).to_numpy()
     sums = sums.groupby("response_id", sort=False).sum()
-    sizes = np.bincount(dom[has], minlength=len(ids))
+    sizes = np.append(np.bincount(dom[clear], minlength=len(ids)), int(none.sum()))
     return st, sums, sizes
 
 
@@ -134,7 +152,7 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
     [remote] = client.scatter([model], broadcast=True)
     futures = [client.submit(_transform_piece, seg_path, p, remote, pure=False) for p in pieces]
     writer = RowGroupWriter(folder, "segment_themes")
-    sums, sizes = [], np.zeros(len(model.theme_ids_), dtype=np.int64)
+    sums, sizes = [], np.zeros(len(model.theme_ids_) + 1, dtype=np.int64)
     for fut in futures:
         st, s, z = fut.result()
         fut.release()
@@ -144,21 +162,40 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
         sizes += z
     writer.close(pd.DataFrame({"segment_id": pd.Series(dtype="string"), "theme_id": pd.Series(dtype="int64"),
                                "weight": pd.Series(dtype="float64")}))
+    from analysis.themes.tables import NO_THEME_ID
+
     ids = model.theme_ids_.astype(int)
     agg = pd.concat(sums).groupby(level=0, sort=True).sum()
-    resp = agg[list(ids)].div(agg["n"], axis=0)
+    resp = agg[list(ids) + [NO_THEME_ID]].div(agg["n"], axis=0)
     rt = resp.stack().rename("share").reset_index()
     rt.columns = ["response_id", "theme_id", "share"]
     rt = rt[rt["share"] > 0].copy()
     rt["share"] = rt["share"].round(6)
     rt["theme_id"] = rt["theme_id"].astype(int)
     tables["response_themes"] = rt.reset_index(drop=True)
-    themes = tables["themes"].copy()
-    themes["size"] = sizes
-    themes["share"] = (sizes / max(int(sizes.sum()), 1)).round(6)
-    tables["themes"] = themes
+    tables["themes"] = _recount(tables["themes"], ids, sizes, model)
     _write(folder, tables, labels_file)
     return tables
+
+
+def _recount(themes: pd.DataFrame, ids: np.ndarray, sizes: np.ndarray, model) -> pd.DataFrame:
+    """The themes table with sizes and shares over every segment (the no-clear-theme row
+    added or dropped as the whole corpus needs)."""
+    from analysis.themes.tables import NO_THEME_ID, NO_THEME_LABEL, NO_THEME_REASON
+
+    n_assigned = max(int(sizes.sum()), 1)
+    out = themes[themes["theme_id"] != NO_THEME_ID].copy()
+    out["size"] = sizes[:-1]
+    out["share"] = (sizes[:-1] / n_assigned).round(6)
+    if sizes[-1]:
+        none = themes[themes["theme_id"] == NO_THEME_ID]
+        if not len(none):
+            none = pd.DataFrame([{"theme_id": NO_THEME_ID, "label": NO_THEME_LABEL.get(model.language, "no clear theme"),
+                                  "top_terms": "", "coherence": np.nan, "stability": np.nan, "seed": "",
+                                  "exclusivity": np.nan, "note": NO_THEME_REASON.format(min_fit=model.min_fit)}])
+        none = none.assign(size=int(sizes[-1]), share=round(int(sizes[-1]) / n_assigned, 6))
+        out = pd.concat([out, none[out.columns]], ignore_index=True)
+    return out.reset_index(drop=True)
 
 
 def _write(folder: Path, tables: dict[str, pd.DataFrame], labels_file: Path) -> None:
