@@ -300,6 +300,61 @@ def markdown(rows: list[dict], command: str) -> str:
     return "\n".join(out)
 
 
+TASKS = {"dask-ingest": "_ingest_part", "dask-themes": "_transform_piece", "dask-alignment": "_align_piece"}
+
+
+def projection(rows: list[dict], n_responses: int = 22_000_000, form_share: float = 0.9,
+               workers: int = 32, worker_gb: float = 4.0) -> list[str]:
+    """What a consultation of ``n_responses`` would need, from the largest measured Dask run.
+
+    Per-partition task seconds scale with the rows a partition holds (responses for
+    ingest, segments for themes and alignment); the serial client steps (sample fit,
+    LSH buckets, writing the row groups) are taken from the measured wall minus the
+    workers' share. Form letters cost as much per copy as any response in every
+    per-partition step (each copy is cleaned, redacted, segmented and matched); they
+    change only the duplicate step, where every copy lands in the campaign's buckets.
+    """
+    runs = [r for r in rows if r["stage"] in TASKS and "tasks" in r and "error" not in r]
+    if not runs:
+        return []
+    big = max(r["target"] for r in runs)
+    at = {r["stage"]: r for r in runs if r["target"] == big}
+    ing = next((r for r in rows if r["target"] == big and r["stage"] in ("dask-ingest", "ingest")
+                and "segments" in r), None)
+    if ing is None or "responses" not in ing:
+        return []
+    seg_per_resp = ing["segments"] / ing["responses"]
+    n_seg = n_responses * seg_per_resp
+    lines = ["", f"## Projection: {n_responses / 1e6:.0f} million responses, {form_share:.0%} form letters", "",
+             f"From the {big:,}-segment Dask run ({ing['responses']:,} responses, {seg_per_resp:.2f} segments per "
+             f"response → {n_seg / 1e6:.0f} million segments).", "",
+             "| stage | measured CPU s per 1,000 rows (per-partition tasks) | rows | task hours (CPU) | "
+             f"hours on {workers} workers | serial client s (measured) |", "|---|---:|---:|---:|---:|---:|"]
+    total_task_h = total_h = 0.0
+    for stage, task in TASKS.items():
+        r = at.get(stage)
+        if r is None:
+            continue
+        t = next((v for k, v in r["tasks"].items() if k == task), None)
+        if t is None:
+            continue
+        measured_rows = ing["responses"] if stage == "dask-ingest" else ing["segments"]
+        per_k = t["total_s"] / measured_rows * 1000
+        rows_22 = n_responses if stage == "dask-ingest" else n_seg
+        task_h = per_k * rows_22 / 1000 / 3600
+        serial = max(0.0, r["work_s"] - t["total_s"] / max(len(r.get("worker_peak_rss_mb", [])) or 1, 1))
+        total_task_h += task_h
+        total_h += task_h / workers
+        lines.append(f"| {stage} | {per_k:.2f} | {rows_22 / 1e6:.1f} M | {task_h:.1f} | {task_h / workers:.2f} | "
+                     f"{serial:.0f} |")
+    peaks = [max(r.get("worker_peak_rss_mb", [0])) for r in at.values()]
+    lines += ["", f"Task CPU in all: {total_task_h:.0f} core-hours; on {workers} workers of one core "
+                  f"({worker_gb:.0f} GB each) about {total_h:.1f} hours of wall time for the per-partition work, "
+                  f"at the measured worker peak of {max(peaks):.0f} MB per worker (it is set by the partition "
+                  "size and the theme model, not by the corpus)."]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
@@ -331,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             if r.get("n_segments", "–") == "–" and r["target"] in counts:
                 r["n_segments"] = counts[r["target"]]
         commands = "; ".join(f"`{c}`" for c in dict.fromkeys(r.get("command", "") for r in rows) if c)
-        text = markdown(rows, commands or "see benchmarks/README.md")
+        text = markdown(rows, commands or "see benchmarks/README.md") + "\n".join(projection(rows))
         if args.out:
             args.out.write_text(text + "\n", encoding="utf-8")
         print(text)
