@@ -177,6 +177,7 @@ def measure(method: str, corpus: str, k: int, random_state: int = 0) -> dict:
             "sha": c.sha, "n_themes": n_themes, "fit_s": round(fit_s, 3),
             "fit_cpu_s": round(cpu, 3), "process_s": round(time.perf_counter() - t_process, 3),
             "peak_rss_mb": round(ru1.ru_maxrss / 1024, 1),
+            "load_1min": round(__import__("os").getloadavg()[0], 2),
             "labels": [int(x) for x in np.asarray(labels).tolist()]}
 
 

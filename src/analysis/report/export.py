@@ -2,7 +2,7 @@
 
 Both are deterministic: fixed document properties and zip entries with a fixed
 timestamp, so a rerun on the same tables writes identical bytes. Spreadsheet cells that
-would run as formulas are neutralised (:func:`analysis.report.provenance.safe_cell`).
+would run as formulas are neutralised (:func:`analysis.tables.safe_cell`).
 
 >>> sheet_name("alignment_priority_goal_and_more_words", set())
 'alignment_priority_goal_and_mor'
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.report import i18n
-from analysis.report.provenance import safe_cell
+from analysis.tables import safe_cell
 from analysis.report.written import Block
 
 __all__ = ["write_xlsx", "write_docx", "normalise_zip", "sheet_name", "COLUMN_NOTES"]

@@ -22,6 +22,9 @@ import pandas as pd
 from analysis.config import StudyConfig
 from analysis.report import i18n, plots
 
+#: A heatmap row per response is drawn only up to this many responses.
+MAX_RESPONSE_ROWS = 60
+
 __all__ = ["ReportFigure", "report_figures", "study_labels", "draw_localised", "analysed_responses"]
 
 
@@ -215,8 +218,8 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
     sm = tables.get("segment_map", pd.DataFrame())
     add("segment-map", "segment_map", sm, plots.segment_map, {"labels": labels},
         {"segment_map": sm, "themes": themes}, _with_n(sm, len(sm)), len(sm))
-    for group, fname in [("respondent_type", "themes-by-respondent-type"),
-                         ("response", "themes-by-response")]:
+    per_response = [("response", "themes-by-response")] if len(analysed) <= MAX_RESPONSE_ROWS else []
+    for group, fname in [("respondent_type", "themes-by-respondent-type")] + per_response:
         joined = _with_group(rt, analysed, group, lang)
         values = _label(_group_values(joined, group), "theme_id", labels)
         add(fname, "response_themes", joined, plots.theme_heatmap,
@@ -236,6 +239,10 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
             plots.respondent_comparison, {"measure": measure, "labels": plabels},
             {"alignment_type_priority": tp}, _label(_with_n(rows, None), "priority_id", plabels),
             n_all)
+    eff = tables.get("alignment_effects", pd.DataFrame())
+    add("group-effects", "alignment_effects", eff, plots.group_effects, {"labels": plabels},
+        {"alignment_effects": eff}, _label(_with_n(eff, None), "priority_id", plabels)
+        if "priority_id" in eff.columns else _with_n(eff, None), n_all)
     pg = tables.get("alignment_priority_goal", pd.DataFrame())
     for method in _methods(pg):
         suffix = f"-{method}" if method is not None else ""
@@ -272,7 +279,8 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
         _with_n(camp, camp["size"] if "size" in camp.columns else None), len(responses))
     over_time = _themes_over_time(tables, labels)
     if over_time is not None:
-        add("themes-over-time", "segment_themes", over_time, plots.themes_over_time, None,
+        add("themes-over-time", "segment_themes", over_time, plots.themes_over_time,
+            {"xlabel": over_time.attrs.get("unit", "month")},
             {"segment_themes": tables.get("segment_themes", pd.DataFrame()),
              "responses": responses}, over_time, int(over_time.groupby("period")["n"].first().sum()))
     return figs
@@ -286,6 +294,13 @@ def _n_all(tp: pd.DataFrame) -> int | None:
     return None
 
 
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Dates as naive timestamps; time-zone names a parser does not know ("WIB") are dropped."""
+    text = values.astype("string").str.replace(r"\s[A-Z]{2,5}(?=\s\d{4}$)", "", regex=True)
+    dates = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
+    return dates.dt.tz_localize(None)
+
+
 def _themes_over_time(tables: Mapping[str, pd.DataFrame], labels: pd.DataFrame | None) -> pd.DataFrame | None:
     """Share of each month's segments per theme, when responses carry dates (else None)."""
     responses = tables.get("responses", pd.DataFrame())
@@ -293,12 +308,17 @@ def _themes_over_time(tables: Mapping[str, pd.DataFrame], labels: pd.DataFrame |
     segments = tables.get("segments", pd.DataFrame())
     if "date" not in responses.columns or st.empty or "response_id" not in segments.columns:
         return None
-    dates = pd.to_datetime(responses["date"].astype("string"), errors="coerce", utc=True,
-                           format="mixed")
-    if dates.notna().sum() < 2 or dates.dt.to_period("M").nunique() < 2:
+    dates = _parse_dates(responses["date"])
+    if dates.notna().sum() < 2:
         return None
-    period = pd.Series(dates.dt.tz_localize(None).dt.to_period("M").astype(str).to_numpy(),
-                       index=responses["response_id"].astype(str))
+    span = (dates.max() - dates.min()).days
+    freq = "M" if span >= 90 else "W" if span >= 21 else "D"
+    periods = dates.dt.to_period(freq)
+    if periods.nunique() < 2:
+        return None
+    labels_ = periods.map(lambda p: p.start_time.strftime("%Y-%m" if freq == "M" else "%Y-%m-%d")
+                          if pd.notna(p) else None)
+    period = pd.Series(labels_.to_numpy(), index=responses["response_id"].astype(str))
     seg = segments[["segment_id", "response_id"]].assign(response_id=lambda d: d["response_id"].astype(str))
     seg["period"] = seg["response_id"].map(period)
     joined = st.merge(seg, on="segment_id", how="inner").dropna(subset=["period"])
@@ -308,4 +328,6 @@ def _themes_over_time(tables: Mapping[str, pd.DataFrame], labels: pd.DataFrame |
     totals = joined.groupby("period")["weight"].sum()
     n = joined.groupby("period")["segment_id"].nunique().rename("n")
     out = (weights / totals).rename("share").reset_index().merge(n.reset_index(), on="period")
-    return _label(out, "theme_id", labels)
+    out = _label(out, "theme_id", labels)
+    out.attrs["unit"] = {"M": "month", "W": "week", "D": "day"}[freq]
+    return out

@@ -36,11 +36,13 @@ STRINGS: dict[str, dict[str, str]] = {
                             "that were the evidence."),
         "distributions": "Distributions",
         "none": "none", "no_data": "no data",
+        "no_codebook": "none: the study names no codebook and goals (study.yaml: codebook, goals), so no priorities were looked for.",
         "key_numbers": ("{read} inputs were read; {ok} responses were analysed ({segments} "
                         "sentences), {left_out} left out. {themes} themes were found."),
         "method_read": ("Read: every file or row of the input appears in the ingest report "
                         "with a status. {counts}."),
         "method_left_out": "Left out of the analysis",
+        "method_warnings": "Analysed, with a warning",
         "method_redaction": ("Personal data (e-mails, phone and CPR numbers, addresses, names "
                              "in signatures) was replaced by placeholders before analysis; "
                              "{n} items in total."),
@@ -120,11 +122,13 @@ STRINGS: dict[str, dict[str, str]] = {
                             "der var belægget."),
         "distributions": "Fordelinger",
         "none": "ingen", "no_data": "ingen data",
+        "no_codebook": "ingen: studiet angiver ingen kodebog og mål (study.yaml: codebook, goals), så der er ikke søgt efter prioriteter.",
         "key_numbers": ("{read} input blev læst; {ok} svar blev analyseret ({segments} "
                         "sætninger), {left_out} udeladt. Der blev fundet {themes} temaer."),
         "method_read": ("Læst: hver fil eller række i input står i indlæsningsrapporten med "
                         "en status. {counts}."),
         "method_left_out": "Udeladt af analysen",
+        "method_warnings": "Analyseret, med en advarsel",
         "method_redaction": ("Personoplysninger (e-mails, telefon- og CPR-numre, adresser, "
                              "navne i underskrifter) blev erstattet af pladsholdere før "
                              "analysen; {n} i alt."),
@@ -202,12 +206,14 @@ STRINGS: dict[str, dict[str, str]] = {
                             "waren."),
         "distributions": "Verteilungen",
         "none": "keine", "no_data": "keine Daten",
+        "no_codebook": "keine: die Studie nennt kein Codebuch und keine Ziele (study.yaml: codebook, goals), daher wurde nach keinen Anliegen gesucht.",
         "key_numbers": ("{read} Eingaben wurden gelesen; {ok} Stellungnahmen wurden "
                         "ausgewertet ({segments} Sätze), {left_out} ausgelassen. {themes} "
                         "Themen wurden gefunden."),
         "method_read": ("Gelesen: jede Datei oder Zeile der Eingabe steht mit einem Status im "
                         "Einlesebericht. {counts}."),
         "method_left_out": "Nicht ausgewertet",
+        "method_warnings": "Ausgewertet, mit einer Warnung",
         "method_redaction": ("Personenbezogene Daten (E-Mails, Telefonnummern, Adressen, Namen "
                              "in Unterschriften) wurden vor der Auswertung durch Platzhalter "
                              "ersetzt; insgesamt {n}."),
@@ -314,7 +320,7 @@ FIGURE_TERMS: dict[str, dict[str, str]] = {
         "gap": "hul", "no theme": "intet tema", "share (mean)": "andel (gennemsnit)",
         "segments (mean)": "sætninger (gennemsnit)", "similarity": "lighed",
         "no segment raises a priority": "ingen sætning rejser en prioritet",
-        "month": "måned", "share of sentences": "andel af sætninger",
+        "month": "måned", "week": "uge", "day": "dag", "share of sentences": "andel af sætninger",
     },
     "de": {
         "segments": "Sätze", "theme": "Thema", "respondent type": "Art der Absender",
@@ -331,7 +337,7 @@ FIGURE_TERMS: dict[str, dict[str, str]] = {
         "no theme": "kein Thema", "share (mean)": "Anteil (Mittel)",
         "segments (mean)": "Sätze (Mittel)", "similarity": "Ähnlichkeit",
         "no segment raises a priority": "kein Satz nennt ein Anliegen",
-        "month": "Monat", "share of sentences": "Anteil der Sätze",
+        "month": "Monat", "week": "Woche", "day": "Tag", "share of sentences": "Anteil der Sätze",
     },
 }
 
@@ -346,7 +352,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "priority-goal": "Priorities × policy goals", "goal-coverage": "Goal coverage and gaps",
            "priority-gaps": "Priorities no strategic goal covers",
            "campaign-sizes": "Campaigns and near-duplicates",
-           "themes-over-time": "Themes over time"},
+           "themes-over-time": "Themes over time",
+           "group-effects": "Effects of respondent type"},
     "da": {"theme-sizes": "Temaer efter størrelse", "k-diagnostics": "Valg af antal temaer",
            "segment-map": "Kort over sætninger efter tema",
            "themes-by-respondent-type": "Temaer efter respondenttype",
@@ -357,7 +364,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "goal-coverage": "Målenes dækning og huller",
            "priority-gaps": "Prioriteter, som intet strategisk mål dækker",
            "campaign-sizes": "Kampagner og næsten ens svar",
-           "themes-over-time": "Temaer over tid"},
+           "themes-over-time": "Temaer over tid",
+           "group-effects": "Respondenttypens betydning"},
     "de": {"theme-sizes": "Themen nach Größe", "k-diagnostics": "Wahl der Zahl der Themen",
            "segment-map": "Karte der Sätze nach Thema",
            "themes-by-respondent-type": "Themen nach Art der Absender",
@@ -369,7 +377,8 @@ FIGURE_TITLES: dict[str, dict[str, str]] = {
            "goal-coverage": "Abdeckung der Ziele und Lücken",
            "priority-gaps": "Anliegen, die kein strategisches Ziel abdeckt",
            "campaign-sizes": "Kampagnen und fast gleiche Stellungnahmen",
-           "themes-over-time": "Themen im Zeitverlauf"},
+           "themes-over-time": "Themen im Zeitverlauf",
+           "group-effects": "Einfluss der Art der Absender"},
 }
 
 #: How to read each figure (caption), by figure name prefix; ``{n}`` is filled in.
@@ -387,7 +396,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Share of responses that raise a priority mapped to each goal, with 95 % interval; hatched: no response touches it.",
            "priority-gaps": "Share of responses that raise a priority no strategic goal covers, with 95 % interval and the reason.",
            "campaign-sizes": "Responses per group of near-identical responses.",
-           "themes-over-time": "Share of each month's sentences given to each theme."},
+           "themes-over-time": "Share of each period's sentences given to each theme; n = sentences with a date.",
+           "group-effects": "Odds ratio of raising each priority against the largest respondent type, adjusted for response length (Firth logistic regression), with 95 % interval; 1 = no difference."},
     "da": {"theme-sizes": "Sætninger per tema, andelen af alle sætninger i parentes; længere søjler: temaer, flere skrev om.",
            "k-diagnostics": "Stabilitet og sammenhæng for hvert muligt antal temaer k; den prikkede linje viser det valgte k.",
            "segment-map": "Hver prik er en sætning; prikker tæt på hinanden bruger lignende ord; farven er sætningens tema.",
@@ -401,7 +411,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Andel af svar, der rejser en prioritet knyttet til hvert mål, med 95 %-interval; skraveret: intet svar berører det.",
            "priority-gaps": "Andel af svar, der rejser en prioritet, som intet strategisk mål dækker, med 95 %-interval og begrundelse.",
            "campaign-sizes": "Svar per gruppe af næsten ens svar.",
-           "themes-over-time": "Andel af hver måneds sætninger, der handler om hvert tema."},
+           "themes-over-time": "Andel af hver periodes sætninger, der handler om hvert tema; n = sætninger med dato.",
+           "group-effects": "Oddsratio for at rejse hver prioritet i forhold til den største respondenttype, justeret for svarets længde (Firth logistisk regression), med 95 %-interval; 1 = ingen forskel."},
     "de": {"theme-sizes": "Sätze je Thema, der Anteil an allen Sätzen in Klammern.",
            "k-diagnostics": "Stabilität und Kohärenz für jede mögliche Themenzahl k; die gepunktete Linie zeigt das gewählte k.",
            "segment-map": "Jeder Punkt ist ein Satz; nahe Punkte verwenden ähnliche Wörter; die Farbe ist das Thema.",
@@ -415,7 +426,8 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {
            "goal-coverage": "Anteil der Stellungnahmen, die ein dem Ziel zugeordnetes Anliegen nennen, mit 95-%-Intervall; schraffiert: keine.",
            "priority-gaps": "Anteil der Stellungnahmen mit einem Anliegen, das kein strategisches Ziel abdeckt, mit 95-%-Intervall und Grund.",
            "campaign-sizes": "Stellungnahmen je Gruppe fast gleicher Stellungnahmen.",
-           "themes-over-time": "Anteil der Sätze jedes Monats je Thema."},
+           "themes-over-time": "Anteil der Sätze jedes Zeitraums je Thema; n = Sätze mit Datum.",
+           "group-effects": "Odds Ratio, ein Anliegen zu nennen, gegenüber der größten Absendergruppe, bereinigt um die Länge (Firth-logistische Regression), mit 95-%-Intervall; 1 = kein Unterschied."},
 }
 
 

@@ -23,41 +23,12 @@ import pandas as pd
 
 from analysis import __version__
 from analysis.config import StudyConfig
+from analysis.tables import neutralise_formulas
 
-__all__ = ["FIGURE_DPI", "hash_input", "save_figure", "safe_cell", "safe_frame"]
+__all__ = ["FIGURE_DPI", "hash_input", "save_figure"]
 
 FIGURE_DPI = 150
 _SVG_SALT = "analysis-figures"
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (OWASP: prefix ``'``).
-
-    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-3"), safe_cell(-3), safe_cell("ok")
-    ("'=HYPERLINK(1)", '-3', -3, 'ok')
-    """
-    try:
-        from analysis.tables import safe_cell as shared  # the table writer's, once there
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(value)
-            return value  # a plain negative number stays a number
-        except ValueError:
-            return "'" + value
-    return value
-
-
-def safe_frame(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with every text cell made formula-safe (:func:`safe_cell`)."""
-    out = table.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: safe_cell(v) if isinstance(v, str) else v)
-    return out
 
 
 # ------------------------------------------------------------------ provenance + saving
@@ -163,7 +134,7 @@ def save_figure(fig: mpl.figure.Figure, name: str, study_or_dir: StudyConfig | s
                              f"(how many responses or segments are behind each value); "
                              f"it has {list(values.columns)}.")
         csv = folder / f"{name}.csv"
-        safe_frame(values).to_csv(csv, index=False, lineterminator="\n")
+        neutralise_formulas(values).to_csv(csv, index=False, lineterminator="\n")
         written.append(csv)
     record = {
         "figure": name,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from analysis.languages import get_language
 from analysis.text import WORD_RE, stop_words
 
 # Kinds that carry what a respondent says (see the segments' data contract).
@@ -48,6 +49,17 @@ SENDER_LABELS = {
     "da": ("afsender", "fra", "navn", "adresse", "e-mail", "email", "telefon", "tlf"),
     "en": ("from", "sender", "name", "address", "e-mail", "email", "phone", "tel"),
     "de": ("absender", "von", "name", "adresse", "anschrift", "e-mail", "email", "telefon", "tel"),
+}
+# Courtesy and cover lines: thanks for the chance to respond, "herewith we send …".
+COURTESY = {
+    "da": ("tak for muligheden", "takker for muligheden", "tak for invitationen",
+           "takker for invitationen", "hermed fremsendes", "hermed sendes", "vedhæftet er",
+           "vedhæftet findes"),
+    "en": ("thank you for the opportunity", "thanks for the opportunity",
+           "we welcome the opportunity", "please find attached", "please find enclosed"),
+    "de": ("vielen dank für die möglichkeit", "danke für die möglichkeit",
+           "bedanken uns für die möglichkeit", "hiermit übersenden", "anbei finden sie",
+           "anbei erhalten sie"),
 }
 # Street words that follow a name in a German address ("Venloer Straße").
 STREET_WORDS = {
@@ -74,7 +86,8 @@ def segment_kind(text: str, language: str = "da") -> str:
 
     ``furniture`` (no letters, page numbers), ``signature`` (a sign-off, or a line that
     names a redacted person and says little else), ``sender`` ("Afsender: …"),
-    ``greeting`` ("Kære …"), otherwise ``content``.
+    ``greeting`` ("Kære …", and courtesy or cover lines such as "Tak for muligheden for
+    at afgive høringssvar"), otherwise ``content``.
 
     Parameters
     ----------
@@ -92,6 +105,9 @@ def segment_kind(text: str, language: str = "da") -> str:
     --------
     >>> segment_kind("Afsender: [NAVN]", "da"), segment_kind("4.2", "da")
     ('sender', 'furniture')
+    >>> segment_kind("Vi takker for muligheden for at afgive høringssvar til planen.", "da")
+    'greeting'
+
     """
     t = " ".join(str(text or "").split())
     low = t.lower()
@@ -104,6 +120,8 @@ def segment_kind(text: str, language: str = "da") -> str:
     if short and any(low.startswith(lab + ":") for lab in SENDER_LABELS.get(language, ())):
         return "sender"
     if short and _starts_with(low, GREETINGS.get(language, ())) and t.rstrip().endswith((",", "!", ":")):
+        return "greeting"
+    if len(words) <= 30 and any(c in low[:90] for c in COURTESY.get(language, ())):
         return "greeting"
     if _PLACEHOLDER_RE.search(t) and len([w for w in words if w.upper() not in
                                           ("NAVN", "ADRESSE", "EMAIL", "TLF", "CPR")]) < 6:
@@ -174,6 +192,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
     lower_seen: set[str] = set()
     candidates: set[str] = set()
     streets = STREET_WORDS.get(language, ())
+    capitalises_nouns = get_language(language).capitalises_nouns  # German: every noun
     for text, kind in zip(texts, kinds):
         text = str(text or "")
         words = list(WORD_RE.finditer(text))
@@ -187,7 +206,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
             if kind not in CONTENT_KINDS and not w.isupper():
                 candidates.add(low)
             nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-            if nxt in streets and language == "de":
+            if nxt in streets and capitalises_nouns:
                 candidates.add(low)
         for m in _POSTCODE_RE.finditer(text):
             candidates.add(m.group(1).lower())
@@ -197,7 +216,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
                 if w[:1].isupper() and not w.isupper():
                     candidates.add(w.lower())
     candidates -= stop_words(language)
-    if language == "de":
+    if capitalises_nouns:
         # Nouns are capitalised: a candidate is a name only when it is not a common word
         # of the content (it is rarer in content segments than in the lines that named it).
         return frozenset(c for c in candidates if len(c) > 1)

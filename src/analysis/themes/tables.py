@@ -230,6 +230,22 @@ def merge_themes(model_or_tables: ThemeModel | Mapping[str, pd.DataFrame], ids: 
     :meth:`ThemeModel.merge_themes`). Given the tables of :func:`theme_tables`, returns
     new tables: weights and shares are added, sizes recounted, top terms interleaved,
     coherence unknown (NaN) and stability the lowest of the merged themes.
+
+    Parameters
+    ----------
+    model_or_tables : fitted ThemeModel, or the dict of :func:`theme_tables`
+    ids : sequence of int (two or more theme ids)
+    label : str, optional
+
+    Returns
+    -------
+    ThemeModel or dict of DataFrame
+
+    Examples
+    --------
+    >>> texts = ["bus og metro", "park og træer", "skole og lærer"] * 4
+    >>> merge_themes(ThemeModel(3, random_state=0).fit(texts), [1, 2]).n_themes_
+    2
     """
     if isinstance(model_or_tables, ThemeModel):
         return model_or_tables.merge_themes(ids, label=label)
