@@ -31,18 +31,24 @@ def _ingest_part(part: Partition, work: Path, options: dict, duplicates: dict) -
     result = ingest(part.path, detect_duplicates=False, **options)
     responses = result.responses
     responses["source"] = responses["source"].map(lambda s: relabel(s, part)).astype("string")
+    segments, redactions = result.segments, result.redaction_report
+    for frame, cols in ((responses, ("response_id", "respondent")), (segments, ("response_id", "segment_id")),
+                        (redactions, ("response_id",))):
+        for col in cols:  # rows that could not be read are named by their source
+            if len(frame) and frame[col].astype(str).str.contains("#", regex=False).any():
+                frame[col] = frame[col].map(lambda s: relabel(s, part)).astype(frame[col].dtype)
     report = result.ingest_report.copy()
     for col in ("source", "reason"):
         report[col] = report[col].map(lambda s: relabel(s, part)).astype("string")
     out = work / f"p{part.index:05d}"
     out.mkdir(parents=True, exist_ok=True)
     responses.to_parquet(out / "responses.parquet", index=False)
-    result.segments.to_parquet(out / "segments.parquet", index=False)
-    result.redaction_report.to_parquet(out / "redaction_report.parquet", index=False)
+    segments.to_parquet(out / "segments.parquet", index=False)
+    redactions.to_parquet(out / "redaction_report.parquet", index=False)
     report.to_parquet(out / "ingest_report.parquet", index=False)
     from analysis.tableset import ingest_id
 
-    digest = ingest_id(responses, result.segments)
+    digest = ingest_id(responses, segments)
     ok = responses["status"].isin(ANALYSABLE_STATUSES).to_numpy()
     texts = [t if keep else None for t, keep in zip(responses["text"].tolist(), ok)]
     positions, keys = candidate_keys(texts, **duplicates)
@@ -112,6 +118,9 @@ def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     frame = frame.copy()
     old = frame["response_id"].astype(str)
     frame["response_id"] = old.map(lambda r: mapping.get(r, r)).astype("string")
+    if "respondent" in frame:  # a respondent named after the id ("citizen r17") follows it
+        frame["respondent"] = pd.array([w[: len(w) - len(r)] + mapping[r] if r in mapping and w.endswith(" " + r) else w
+                                        for r, w in zip(old, frame["respondent"].astype(str))], dtype="string")
     if "segment_id" in frame:
         frame["segment_id"] = [mapping.get(r, r) + s[len(r):] for r, s in zip(old, frame["segment_id"].astype(str))]
         frame["segment_id"] = frame["segment_id"].astype("string")
@@ -161,10 +170,10 @@ def ingest_partitioned(source: str | Path, out_dir: str | Path, *, client, parti
     with tempfile.TemporaryDirectory(prefix=".ingest-parts-", dir=workdir or out) as tmp:
         tmp = Path(tmp)
         if source.is_dir():
-            parts = split_folder(source, tmp / "in", partition_files, manifest)
+            parts, walked = split_folder(source, tmp / "in", partition_files, manifest)
             default_ids = False
         else:
-            parts = split_table(source, tmp / "in", partition_rows)
+            parts, walked = split_table(source, tmp / "in", partition_rows), []
             cols = first_record_columns(source)
             preset = PLATFORM_PRESETS.get(detect_platform(cols), {})
             default_ids = (source.suffix.lower() in LINE_TABLES + ROW_TABLES and len(parts) > 1
@@ -176,7 +185,7 @@ def ingest_partitioned(source: str | Path, out_dir: str | Path, *, client, parti
         groups, sizes = _duplicate_groups(client, tmp / "out", metas, dup)
         iid = _ingest_id(metas, maps, groups)
         with table_set(out, "ingest", ingest_id=iid):
-            counts = _combine(tmp / "out", out, metas, maps, id_warnings, groups, sizes)
+            counts = _combine(tmp / "out", out, metas, maps, id_warnings, groups, sizes, walked)
             if strict and len(counts["problems"]):
                 from analysis.corpus.ingest import IngestError
 
@@ -200,12 +209,13 @@ def _ingest_id(metas, maps, groups) -> str:
     return digest.hexdigest()[:16]
 
 
-def _combine(work: Path, out: Path, metas, maps, id_warnings, groups, sizes) -> dict[str, int]:
+def _combine(work: Path, out: Path, metas, maps, id_warnings, groups, sizes, walked=()) -> dict:
     """Stream the partitions' tables into ``out``: one row group per partition."""
     from analysis.tables import write_table
 
     writers = {name: RowGroupWriter(out, name, csv=True) for name in ("responses", "segments")}
-    reports, redactions = [], []
+    reports = [pd.DataFrame(list(walked), columns=["source", "status", "reason"]).astype("string")]
+    redactions = []
     n_resp = n_seg = 0
     empties = {}
     for meta, mapping in zip(metas, maps):
