@@ -56,7 +56,7 @@ from scipy import stats
 from analysis.alignment.codebook import Codebook, GoalSet, load_codebook, load_goals
 from analysis.alignment.groups import group_priority, group_theme, goal_coverage, respondent_priority, stance_priority
 from analysis.alignment.intervals import MIN_GROUP_N, check_interval
-from analysis.alignment.keyness import content_analyzer, keyness
+from analysis.alignment.keyterms import content_analyzer, keyness
 from analysis.alignment.priorities import evidence_segments, segment_priorities
 from analysis.alignment.resampling import (ALL, aggregate_units, boot_ratio, check_campaigns, check_unit,
                                            responses_frame, units)

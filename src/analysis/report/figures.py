@@ -284,9 +284,6 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
             {"alignment_priority_goal": pg},
             _label(_label(_with_n(rows, None), "priority_id", plabels), "goal_id", glabels,
                    "goal_label"), n_all)
-    eff = tables.get("alignment_effects", pd.DataFrame())
-    add("group-effects", "alignment_effects", eff, plots.group_effects, {"labels": plabels},
-        {"alignment_effects": eff}, _label(_with_n(eff, None), "priority_id", plabels), n_all)
     cov = tables.get("alignment_goal_coverage", pd.DataFrame())
     cov_rows = cov[cov["group"].astype(str) == "all"] if "group" in cov.columns else cov
     add("goal-coverage", "alignment_goal_coverage", cov, plots.goal_coverage,
