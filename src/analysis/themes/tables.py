@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.text import WORD_RE
 from analysis.themes.describe import NO_THEME_ID, NO_THEME_LABEL, quotable, rank_quotes
 from analysis.themes.hierarchy import segment_map, theme_levels, theme_tree
 from analysis.themes.labels import attach_labels
@@ -31,8 +32,8 @@ def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
     A quote is a complete content sentence (:func:`analysis.themes.describe.quotable`:
     no heading, greeting, sender line, signature or list number) whose main theme is the
     theme, ranked by typicality (cosine to the theme's term vector) × theme weight, ties
-    broken by position; at most ``per_response`` per response; identical texts once;
-    written in full.
+    broken by position; at most ``per_response`` per response; identical and
+    near-identical texts (80 % of their words shared: campaign copies) once; written in full.
 
     Parameters
     ----------
@@ -75,14 +76,15 @@ def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
     for j, tid in enumerate(model.theme_ids_):
         idx = np.flatnonzero((assigned == tid) & ok)
         order = idx[rank_quotes(typical[idx, j], W[idx, j], idx)]
-        seen: set[str] = set()
+        chosen: list[frozenset[str]] = []
         per: dict[str, int] = {}
         rank = 0
         for i in order:
-            key = " ".join(texts[i].lower().split())
-            if key in seen or per.get(rids[i], 0) >= per_response:
-                continue
-            seen.add(key)
+            words = frozenset(WORD_RE.findall(texts[i].lower()))
+            if per.get(rids[i], 0) >= per_response or any(
+                    len(words & w) >= 0.8 * len(words | w) for w in chosen):
+                continue  # a near-copy (campaign text) of a quote already chosen
+            chosen.append(words)
             per[rids[i]] = per.get(rids[i], 0) + 1
             rank += 1
             rows.append({"theme_id": int(tid), "rank": rank, "segment_id": sids[i],
