@@ -149,6 +149,9 @@ TOY = {
     "stance.yaml": "version: 1\nsupport: [yay]\nconcern: [boo]\nrequest: [pls]\ncontrast: []\n"
                    "concessive: []\nignore: []\n",
     "negations.yaml": "negators: [nah]\n",
+    "themes.yaml": "courtesy: []\nstreet_words: []\n",
+    "kinds.yaml": "greetings: [halo]\naddressees: []\nclosings: [bye bye]\nsender_fields: []\n"
+                  "introduction: {lead: 'mi\\s+es', cue: zork}\nheading_starts: []\n",
     "redaction.yaml": "".join(f"{k}: []\n" for k in RESOURCES["redaction"]),
     "respondents.yaml": "".join(f"{k}: []\n" for k in RESOURCES["respondents"] if k != "type_aliases")
                         + "type_aliases: {}\n",
@@ -197,3 +200,19 @@ def test_swedish_signature_and_sender_are_recognised():
     assert kept.endswith("Hyresgästföreningen Västra")
     kind, name, _ = infer_respondent_type("Hyresgästföreningen Västra anser att parken ska bevaras.")
     assert (kind, name) == ("organisation", "Hyresgästföreningen Västra")
+
+
+def test_swedish_paragraph_kinds():
+    from analysis.corpus.kinds import paragraph_kinds
+
+    paras = ["Hej!", "Jag är boende i området och vill lämna synpunkter.", "Vi stöder planen.",
+             "Med vänliga hälsningar", "[NAVN]"]
+    assert paragraph_kinds(paras, "sv") == ["greeting", "sender", "content", "signature", "signature"]
+
+
+def test_toy_language_paragraph_kinds(toy_language):
+    from analysis.corpus.kinds import paragraph_kinds
+
+    register_language(toy_language)
+    assert paragraph_kinds(["Halo ko", "Mu yay pa.", "Mi es zork.", "Bye bye", "Ko"], "xt") == [
+        "greeting", "content", "sender", "signature", "signature"]

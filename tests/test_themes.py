@@ -300,10 +300,18 @@ def test_blivhoert_themes_are_recognisable(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         tables = write_theme_tables(tmp_path, n_themes="auto", random_state=0)
-    terms = " ".join(tables["themes"]["top_terms"])
-    assert 3 <= len(tables["themes"]) <= 15
+    themes = tables["themes"]
+    terms = " ".join(themes["top_terms"])
+    assert 3 <= len(themes) <= 16
     assert any(w in terms for w in ["biomasse", "co2", "udledning", "udledninger"])
     assert "klimastrategi" not in terms.split(", ")
+    # no catch-all theme, and every quote is a complete content sentence
+    assert themes.loc[themes["theme_id"] > 0, "share"].max() <= 0.25
+    from analysis.themes.describe import quotable
+
+    q = tables["theme_quotes"]
+    assert len(q) and all(quotable(t) for t in q["text"])
+    assert not q["text"].str.contains(r"^Afsender|\[NAVN\]|^Med venlig hilsen").any()
 
 
 def test_signature_lines_and_sender_names_do_not_make_themes(tmp_path):
@@ -347,6 +355,7 @@ def policy_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
     seg = pd.concat([seg, pd.DataFrame(extra)], ignore_index=True)
     responses = pd.DataFrame({"response_id": sorted(seg["response_id"].unique()),
                               "hearing": "Plan for trafik"})
+    responses["source"] = "export.csv#row=" + responses["response_id"].str[1:]
     return seg, responses
 
 
@@ -364,7 +373,7 @@ def test_readme_recipe_write_theme_tables_and_cli_give_identical_tables(tmp_path
                            title_words=sorted(responses["hearing"].dropna().unique()))
         model.fit_transform(seg["text"], groups=seg["response_id"],
                             kind=seg["kind"] if "kind" in seg else None)
-        recipe = theme_tables(model, seg)
+        recipe = theme_tables(model, seg, responses=responses)
         stage = write_theme_tables(tmp_path / "stage", n_themes="auto", language="da", random_state=0)
         assert main(["themes", str(tmp_path / "cli")]) == 0
     cli = {name: pd.read_parquet(tmp_path / "cli" / f"{name}.parquet")
@@ -374,6 +383,8 @@ def test_readme_recipe_write_theme_tables_and_cli_give_identical_tables(tmp_path
     for name, table in cli.items():
         pd.testing.assert_frame_equal(recipe[name].reset_index(drop=True), table, check_exact=True,
                                       check_dtype=False)
+    rt = recipe["response_themes"]
+    assert rt["source"].eq("export.csv#row=" + rt["response_id"].str[1:]).all()
     # the policy is the model's: title word and the sender's name are no theme terms
     terms = " ".join(recipe["themes"]["top_terms"]).lower()
     assert "trafik" not in terms.split(", ") and "vesterbro" not in terms
@@ -419,6 +430,11 @@ def test_every_parameter_is_validated_in_fit(params, message):
 def test_several_bad_parameters_are_reported_at_once():
     with pytest.raises(ValueError, match="n_runs.*threshold"):
         ThemeModel(n_runs=0, threshold=2).fit(["bus og metro", "park og træer"] * 4)
+
+
+def test_k_range_of_two_numbers_is_a_range():
+    m = fit_quiet(ThemeModel("auto", k_range=[3, 6], random_state=0), synthetic_segments()["text"])
+    assert m.k_diagnostics_["k"].tolist() == [3, 4, 5, 6]
 
 
 def test_k_range_outside_the_data_is_an_error():
@@ -591,3 +607,22 @@ def test_theme_levels_go_from_coarse_to_fine():
     assert sorted(lv["level"].unique()) == [1, 2, 3]
     assert lv.groupby("level")["group"].nunique().to_dict() == {1: 1, 2: 2, 3: 3}
     assert (lv.groupby("level")["theme_id"].nunique() == 3).all()
+
+
+@pytest.mark.parametrize("language, text, kind", [
+    ("da", "Med venlig hilsen", "signature"),
+    ("da", "Afsender: [NAVN], Valby Lokaludvalg", "sender"),
+    ("da", "Vi takker for muligheden for at afgive høringssvar til planen.", "greeting"),
+    ("da", "Biogasanlægget på Amager bør lukkes inden 2030.", "content"),
+    ("en", "Kind regards,", "signature"),
+    ("en", "Thank you for the opportunity to respond to the draft plan.", "greeting"),
+    ("en", "Brexit has raised the price of building materials.", "content"),
+    ("de", "Mit freundlichen Grüßen", "signature"),
+    ("de", "Sehr geehrte Damen und Herren,", "greeting"),
+    ("de", "Die Venloer Straße braucht einen breiten Radweg.", "content"),
+    ("de", "12", "furniture"),
+])
+def test_segment_kinds_are_read_from_the_text_in_three_languages(language, text, kind):
+    from analysis.themes.policy import segment_kind
+
+    assert segment_kind(text, language) == kind

@@ -42,6 +42,14 @@ def _abs(value: str | None) -> str | None:
     return str(Path(value).resolve()) if value else None
 
 
+def _processed(folder: str) -> Path:
+    path = Path(folder)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such processed folder. Ingest first: `analysis ingest INPUT --out {path}` "
+                                "(or `analysis run <study> --steps ingest`).")
+    return path
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from analysis.pipeline import check_study
 
@@ -87,10 +95,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_themes(args: argparse.Namespace) -> int:
     from analysis.pipeline import log, stage_themes, study_for_folder, with_settings
 
-    study = study_for_folder(Path(args.dir))
+    study = study_for_folder(_processed(args.dir))
     flags = {"themes.k": args.k, "language": args.language, "themes.backend": args.backend,
-             "random_state": args.random_state, "themes.out_of_core": True if args.out_of_core else None,
-             "themes.batch_size": args.batch_size, "themes.seed_codebook": _abs(args.seed_codebook)}
+             "random_state": args.random_state, "themes.seed_codebook": _abs(args.seed_codebook)}
     study = with_settings(study, flags, FLAG_NAMES)
     tables = stage_themes(study)
     themes = tables.get("themes") if isinstance(tables, dict) else None
@@ -105,7 +112,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     from analysis.pipeline import check_inputs, log, stage_align, study_for_folder, with_settings
     from analysis.schema import Problem, SchemaError
 
-    study = study_for_folder(Path(args.dir))
+    study = study_for_folder(_processed(args.dir))
     flags = {"goals": _abs(args.goals), "codebook": _abs(args.codebook), "language": args.language,
              "random_state": args.random_state, "alignment.n_boot": args.n_boot,
              "count_campaigns": args.count_campaigns, "alignment.interval": args.interval,
@@ -138,7 +145,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 FLAG_NAMES = {"language": "--language", "hearing": "--hearing", "manifest": "--manifest", "text_col": "--text-col",
               "id_col": "--id-col", "meta_cols": "--meta", "input.max_mb": "--max-mb", "themes.k": "--k",
-              "themes.backend": "--backend", "random_state": "--random-state", "themes.batch_size": "--batch-size",
+              "themes.backend": "--backend", "random_state": "--random-state",
               "alignment.n_boot": "--n-boot", "count_campaigns": "--count-campaigns", "goals": "--goals",
               "codebook": "--codebook", "themes.seed_codebook": "--seed-codebook",
               "alignment.interval": "--interval", "alignment.unit": "--unit"}
@@ -181,9 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backend", help="nmf, kmeans, lda or embeddings (default: the study's themes.backend)")
     p.add_argument("--random-state")
     p.add_argument("--seed-codebook", help="start some themes from this codebook's priorities")
-    p.add_argument("--out-of-core", action="store_true",
-                   help="read segments in chunks with bounded memory (for very large consultations)")
-    p.add_argument("--batch-size", help="segments per chunk with --out-of-core")
     p.set_defaults(func=cmd_themes)
 
     p = sub.add_parser("align", parents=[common], help="priorities, stance and goal alignment tables")

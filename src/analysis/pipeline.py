@@ -173,6 +173,13 @@ def stage_ingest(study: StudyConfig, **overrides) -> dict[str, Path]:
 
     options = {"strict": study.input_options.get("strict", False), "max_mb": study.input_options.get("max_mb", 50)}
     options.update(overrides)
+    if study.engine == "dask":  # partitions on a Dask cluster (analysis.scale)
+        from analysis.scale.study import ingest_study_partitioned
+
+        with folder_lock(study.processed_dir):
+            paths = ingest_study_partitioned(study, **options)
+            record_study(study, study.processed_dir)
+        return paths
     with folder_lock(study.processed_dir):
         result = ingest_study(study, **options)
         with table_set(study.processed_dir, "ingest", ingest_id=ingest_id(result.responses, result.segments)):
@@ -207,7 +214,6 @@ def stage_themes(study: StudyConfig, **overrides):
     cfg = dict(study.themes)
     cfg.update(overrides)
     k = cfg.pop("n_themes", cfg.pop("k", "auto"))
-    out_of_core, batch_size = cfg.pop("out_of_core", False), cfg.pop("batch_size", 50_000)
     seed = cfg.pop("seed_codebook", False)
     kwargs = dict(n_themes=k, language=study.language, random_state=study.random_state)
     folder = study.processed_dir
@@ -215,13 +221,6 @@ def stage_themes(study: StudyConfig, **overrides):
         source = require_ingest(folder, _rerun(study, "ingest"))
         _usable_segments(study, "themes")
         with table_set(folder, "themes", ingest_id=source):
-            if out_of_core:  # bounded memory for very large consultations
-                from analysis.themes.outofcore import fit_themes_out_of_core
-
-                cfg.pop("backend", None)
-                kwargs.update(cfg, batch_size=batch_size)
-                return fit_themes_out_of_core(folder / "segments.parquet", folder,
-                                              **_accepted(fit_themes_out_of_core, kwargs))
             kwargs.update(backend=cfg.pop("backend", "nmf"), seed_terms=_seed_terms(study, seed))
             unused = sorted(set(cfg) - set(_theme_parameters()))
             for name in unused:  # accepted by the schema, not (yet) by this version's model
@@ -229,7 +228,12 @@ def stage_themes(study: StudyConfig, **overrides):
                 cfg.pop(name)
             kwargs.update(cfg)  # any other ThemeModel parameter, e.g. k_range, extra_stop_words
             try:
-                tables = write_theme_tables(folder, **kwargs)
+                if study.engine == "dask":  # partitions on a Dask cluster (analysis.scale)
+                    from analysis.scale.study import themes_writer
+
+                    tables = themes_writer(study)(folder, **kwargs)
+                else:
+                    tables = write_theme_tables(folder, **kwargs)
             except ValueError as exc:
                 raise StageError(f"themes in {folder}: {exc}") from exc
     if "themes" in tables:
@@ -256,15 +260,19 @@ def stage_align(study: StudyConfig, **overrides):
     options.update(language=study.language, random_state=study.random_state,
                    count_campaigns=study.count_campaigns)
     if options.get("stance_model"):  # a saved learned stance model, relative to the study folder
-        options["stance_model"] = Path(study.config_path).parent / options["stance_model"]
+        options["stance_model"] = study.folder / options["stance_model"]
     options.update(overrides)
     folder = study.processed_dir
     with folder_lock(folder):
         source = require_ingest(folder, _rerun(study, "ingest"))
         _usable_segments(study, "align")
         with table_set(folder, "align", ingest_id=source):
-            tables = write_alignment_tables(folder, study.goals, study.codebook,
-                                            **_accepted(write_alignment_tables, options))
+            writer = write_alignment_tables
+            if study.engine == "dask":  # partitions on a Dask cluster (analysis.scale)
+                from analysis.scale.study import alignment_writer
+
+                writer = alignment_writer(study)
+            tables = writer(folder, study.goals, study.codebook, **_accepted(write_alignment_tables, options))
     log(f"    {len(tables)} alignment tables")
     return tables
 

@@ -116,6 +116,14 @@ def _bool(value):
     raise _Bad(f"{_show(value)} is not true or false", "Write true or false.")
 
 
+def _bool_or_path(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value
+    raise _Bad(f"{_show(value)} is neither true/false nor a file", "Write true (the study's codebook), false, or a codebook path.")
+
+
 def _choice(*allowed):
     def check(value):
         if value in allowed:
@@ -160,9 +168,9 @@ def _str_map(value):
 def _sheets(value):
     if value == "all":
         return value
-    if isinstance(value, list) and value and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
-    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names or numbers, e.g. [Svar].")
+    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names, e.g. [Svar].")
 
 
 def _any(value):
@@ -198,7 +206,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input", "path or mapping", ".", (), "a folder of documents or a table export, relative to the study folder; or a mapping with path and the input.* options", _any),
     Setting("input.path", "path", ".", (), "the folder or table when input is a mapping", _str),
     Setting("input.keep_moderated", "bool", False, (), "keep comments a platform's moderators rejected (Polis moderated = -1)", _bool),
-    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names or numbers)", _sheets),
+    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names)", _sheets),
     Setting("input.max_mb", "number", 50.0, (), "largest file read, in MB", _number),
     Setting("input.strict", "bool", False, (), "any problem with any input stops the ingest", _bool),
     Setting("manifest", "path", None, (), "manifest CSV of a folder of documents (default: manifest.csv in it)", _opt_str),
@@ -209,8 +217,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("codebook", "path", None, (), "the priorities' codebook.yaml (the align stage needs it)", _opt_str),
     Setting("random_state", "int", 0, (), "seed of every random step (same seed, same tables)", _int()),
     Setting("count_campaigns", "choice", "per_response", ("per_response", "once"), "count a group of near-duplicate responses per response or once", _choice("per_response", "once")),
-    Setting("engine", "choice", "local", ("local", "dask"), "where the theme model runs", _choice("local", "dask")),
+    Setting("engine", "choice", "local", ("local", "dask"), "where the stages run: local (in memory) or dask (partitions on a Dask cluster)", _choice("local", "dask")),
     Setting("scheduler", "address or null", None, (), "Dask scheduler address with engine: dask (null: a local cluster)", _opt_str),
+    Setting("partition_rows", "int", 20_000, (), "rows of a table, or segments, per partition with engine: dask", _int(1)),
+    Setting("partition_files", "int", 2_000, (), "files of a folder per partition with engine: dask", _int(1)),
+    Setting("sample_size", "int", 50_000, (), "segments the theme model and the keyness/similarity spaces are fitted on with engine: dask", _int(1)),
     Setting("themes", "mapping", {}, (), "theme model settings: the themes.* keys and any other ThemeModel parameter", _any),
     Setting("themes.k", "auto or int", "auto", (), "number of themes, or auto to choose it by stability and coherence", _k),
     Setting("themes.backend", "choice", "nmf", THEME_BACKENDS, "theme model backend", _choice(*THEME_BACKENDS)),
@@ -218,13 +229,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("themes.k_range", "[min, max]", None, (), "numbers of themes tried with k: auto", _opt(_int_range)),
     Setting("themes.extra_stop_words", "list", [], (), "words never used as theme terms", _str_list),
     Setting("themes.drop_names", "bool", True, (), "leave names of senders, places and people out of theme terms", _bool),
+    Setting("themes.k_criterion", "choice", "eigengap", ("eigengap", "corrected", "stability", "coherence", "combined"), "how k: auto is chosen", _choice("eigengap", "corrected", "stability", "coherence", "combined")),
+    Setting("themes.min_fit", "number", 0.05, (), "segments fitting their main theme less than this go to 'no clear theme' (0: off)", _number),
     Setting("themes.n_runs", "int", 4, (), "model runs compared for stability", _int(1)),
     Setting("themes.n_top_terms", "int", 10, (), "terms shown per theme", _int(1)),
     Setting("themes.threshold", "number", 0.2, (), "least weight for a segment to belong to a theme", _number),
     Setting("themes.max_iter", "int", 400, (), "iterations of the model fit", _int(1)),
-    Setting("themes.out_of_core", "bool", False, (), "read segments in chunks with bounded memory (very large consultations)", _bool),
-    Setting("themes.batch_size", "int", 50_000, (), "segments per chunk with out_of_core", _int(1)),
-    Setting("themes.seed_codebook", "bool", False, (), "start some themes from the codebook's priorities", _bool),
+    Setting("themes.seed_codebook", "bool or path", False, (), "start some themes from the codebook's priorities (true: the study's codebook)", _bool_or_path),
     Setting("alignment", "mapping", {}, (), "alignment settings: the alignment.* keys", _any),
     Setting("alignment.unit", "choice", "response", ("response", "segment"), "what one priority mention is counted on", _choice("segment", "response")),
     Setting("alignment.interval", "choice", "wilson", ("wilson", "jeffreys", "bootstrap"), "how confidence intervals are computed", _choice("wilson", "jeffreys", "bootstrap")),
@@ -374,6 +385,22 @@ def settings_table(markdown: bool = True) -> str:
         allowed = ", ".join(f"`{a}`" for a in s.allowed)
         rows.append(f"| `{s.name}` | {s.type} | {default} | {allowed} | {s.description} |")
     return "\n".join(rows)
+
+
+def update_readme(path: str | Path = "README.md") -> bool:
+    """Rewrite the keys table in ``README.md`` from :data:`SETTINGS`; return whether it changed.
+
+    ``python -c "from analysis.schema import update_readme; update_readme()"`` after adding a key.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    head = settings_table().splitlines()[0]
+    start = text.index(head)
+    end = text.find("\n\n", start)
+    new = text[:start] + settings_table() + (text[end:] if end >= 0 else "\n")
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:

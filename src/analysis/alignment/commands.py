@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
 
 
 def _study(name: str):
@@ -54,6 +53,8 @@ def cmd_sample_coding(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Score the model against a filled coding sheet; optionally retrain the stance model."""
+    import pandas as pd
+
     from analysis.alignment.codebook import load_codebook
     from analysis.alignment.coding import KEY, CodingSheetError, agreement_table, read_coding_sheet, training_table
     from analysis.pipeline import log

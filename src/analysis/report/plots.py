@@ -45,6 +45,7 @@ __all__ = [
     "k_diagnostics",
     "campaign_sizes",
     "themes_over_time",
+    "group_effects",
 ]
 
 STYLE_PATH = Path(__file__).with_name("analysis.mplstyle")
@@ -149,6 +150,16 @@ def _pick(table: pd.DataFrame, column: str, value: Any, where: str, what: str) -
         raise ValueError(f"plots.{where}: the table holds {what}s "
                          f"{sorted(table[column].astype(str).unique())}; pass {what}=... to choose one.")
     return table
+
+
+def _unit_note(table: pd.DataFrame) -> str:
+    """"\n(unit: response · interval: wilson)" from a table's ``unit`` / ``interval`` columns."""
+    parts = []
+    for col in ("unit", "interval"):
+        if col in table.columns and table[col].notna().any():
+            vals = sorted(table[col].dropna().astype(str).unique())
+            parts.append(f"{col}: {'/'.join(vals)}")
+    return f"\n({' · '.join(parts)})" if parts else ""
 
 
 def _new_axes(ax: Axes | None, height: float, width: float = _WIDTH) -> Axes:
@@ -307,8 +318,11 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     ``table`` is long: one row per (group, theme) — e.g. ``response_themes`` joined with
     ``responses`` — and repeated pairs are combined with ``aggfunc`` (default mean). A
     missing pair counts as ``fill_value`` (0: the themes stage leaves out zero shares;
-    None draws it grey). ``labels`` maps theme ids to labels (dict, Series or the
-    ``themes`` table).
+    None draws it grey). When the table has ``response_id``, each cell is the mean over
+    **all** responses of the group (a response without the theme counts 0), so a row is
+    a mixture summing to about 1, and each row label carries its ``n``. The plotted
+    values (with ``n``) are left on ``ax.plotted_values``. ``labels`` maps theme ids to
+    labels (dict, Series or the ``themes`` table).
 
     >>> t = pd.DataFrame({"respondent_type": ["citizen", "citizen"], "theme_id": [0, 1],
     ...                   "share": [0.7, 0.3]})
@@ -318,7 +332,19 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
         return _no_data(ax, title)
     _require(table, [theme, group, value], "theme_heatmap")
     data = table
-    if fill_value is not None:  # complete the grid: every group × every theme
+    n_by_group: dict[Any, int] = {}
+    if fill_value is not None and "response_id" in table.columns and group != "response_id":
+        # every response counts in its group's mean, with share 0 for the themes it lacks
+        resp_group = table[["response_id", group]].drop_duplicates("response_id")
+        per = table.groupby(["response_id", theme], observed=True)[value].sum()
+        grid = pd.MultiIndex.from_product([resp_group["response_id"].unique(), table[theme].dropna().unique()],
+                                          names=["response_id", theme])
+        per = per.reindex(grid, fill_value=fill_value).reset_index()
+        per = per.merge(resp_group, on="response_id", how="left")
+        n_by_group = resp_group.groupby(group, observed=True)["response_id"].nunique().to_dict()
+        data = per.groupby([group, theme], observed=True)[value].mean().reset_index()
+        aggfunc = "mean"
+    elif fill_value is not None:  # complete the grid: every group × every theme
         data = table[[group, theme, value]]
         grid = pd.MultiIndex.from_product([data[group].dropna().unique(),
                                            data[theme].dropna().unique()], names=[group, theme])
@@ -329,10 +355,15 @@ def theme_heatmap(table: pd.DataFrame, ax: Axes | None = None, *, theme: str = "
     matrix = matrix.loc[sorted(matrix.index, key=natural_key)]
     names = _label_map(labels, theme)
     cols = [shorten(_name(c, names), label_width, 1) for c in matrix.columns]
-    rows = [shorten(_pretty(r), 30, 1) for r in matrix.index]
+    rows = [shorten(_pretty(r), 30, 1) + (f" (n={n_by_group[r]})" if r in n_by_group else "")
+            for r in matrix.index]
     if ax is None:
         w, h = _heatmap_size(rows, cols, title)
         ax = _new_axes(None, h, w)
+    plotted = matrix.stack(future_stack=True).rename(value).reset_index()
+    if n_by_group:
+        plotted["n"] = plotted[group].map(n_by_group)
+    ax.plotted_values = plotted
     vmax = float(np.nanmax(matrix.to_numpy(dtype=float))) if matrix.size else 1.0
     _heatmap(ax, matrix, row_names=rows, col_names=cols, vmin=0.0,
              vmax=max(vmax, 1e-9), fmt=".2f", cbar_label=f"{value} ({aggfunc})" if aggfunc else value,
@@ -394,14 +425,17 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
                           ci_low: str = "ci_low", ci_high: str = "ci_high", n: str | None = "n",
                           measure: str | None = None, measure_col: str = "measure",
                           labels: Any = None, label_width: int = 34,
-                          xlabel: str | None = None,
+                          xlabel: str | None = None, small_col: str = "small_group",
                           title: str = "Priorities by respondent type", **style: Any) -> Axes:
     """Points with confidence-interval bars: ``value`` per item (rows) for each group (colour).
 
     ``table`` is a long alignment table (``group``, item, ``value``, ``ci_low``,
     ``ci_high``, ``n``), e.g. ``alignment_type_priority``. When it holds several measures
     (column ``measure_col``), choose one with ``measure``. Groups are dodged vertically
-    within each row; the overall group ``all`` comes first.
+    within each row; the overall group ``all`` comes first. The legend gives each
+    group's n; groups flagged in ``small_col`` are drawn hollow with dashed bars; the
+    counting unit and interval method (columns ``unit``, ``interval``) are noted under
+    the x axis.
 
     >>> t = pd.DataFrame({"group": ["citizen"], "priority_id": ["jobs"], "value": [0.3],
     ...                   "ci_low": [0.1], "ci_high": [0.5], "n": [10]})
@@ -436,17 +470,28 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
             hi.append(float(row[ci_high]) if pd.notna(row[ci_high]) else float(row[value]))
         xs_a, lo_a, hi_a = np.array(xs), np.array(lo), np.array(hi)
         err = np.vstack([np.clip(xs_a - lo_a, 0, None), np.clip(hi_a - xs_a, 0, None)])
+        n_col = "n_responses" if "n_responses" in sub.columns else n
+        g_n = int(sub[n_col].max()) if n_col and n_col in sub.columns and len(sub) else None
+        small = bool(sub[small_col].astype(bool).any()) if small_col in sub.columns else False
+        name = shorten(_pretty(g), 30, 1) + (f" (n={g_n})" if g_n is not None else "") + (" · small" if small else "")
         kw = {"fmt": _MARKERS[gi % len(_MARKERS)], "color": _colour(gi), "elinewidth": 1.4,
-              "markersize": 6, "label": shorten(_pretty(g), 30, 1)}
+              "markersize": 6, "label": name}
+        if small:  # hollow markers, dashed bars: too few responses to read as more than anecdotes
+            kw.update(markerfacecolor="white", linestyle="none")
         kw.update(style)
-        ax.errorbar(xs_a, ys, xerr=err, **kw)
+        bars = ax.errorbar(xs_a, ys, xerr=err, **kw)
+        if small:
+            for line in bars[2]:
+                line.set_linestyle("--")
     ax.set_yticks(range(len(items)), labels=[shorten(_name(i, names), label_width, 2) for i in items])
     ax.set_ylim(len(items) - 0.5, -0.5)
     for k in range(1, len(items)):
         ax.axhline(k - 0.5, color="#EEEEEE", linewidth=0.8, zorder=0)
     if table[value].max() <= 1 and table[value].min() >= 0:
         ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(xlabel)
+    ax.set_xlabel(xlabel + _unit_note(table))
+    ax.plotted_values = table[[c for c in (group, item, value, ci_low, ci_high, n, "n_responses", small_col,
+                                           "unit", "interval") if c and c in table.columns]].reset_index(drop=True)
     ax.xaxis.grid(True)
     ax.set_axisbelow(True)
     ax.legend(title=group.replace("_", " "), loc="upper left", bbox_to_anchor=(1.01, 1.0),
@@ -518,9 +563,10 @@ def stance_by_priority(table: pd.DataFrame, ax: Axes | None = None, *,
     ax.set_xlim(0, right * 1.13 if right > 0 else 1)
     if normalize:
         ax.xaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
-        ax.set_xlabel("share of segments")
+        ax.set_xlabel("share of segments" + _unit_note(table.assign(unit="segment")))
     else:
-        ax.set_xlabel("segments")
+        ax.set_xlabel("segments" + _unit_note(table.assign(unit="segment")))
+    ax.plotted_values = shown.assign(n=totals).reset_index()
     ax.legend(title="stance", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(title, loc="left")
     return ax
@@ -799,7 +845,8 @@ def priority_gaps(table: pd.DataFrame, ax: Axes | None = None, *, priority: str 
 
 def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str = "period",
                      theme: str = "theme_id", share: str = "share", label: str = "label",
-                     label_width: int = 30, title: str = "Themes over time", **style: Any) -> Axes:
+                     label_width: int = 30, title: str = "Themes over time",
+                     xlabel: str = "month", **style: Any) -> Axes:
     """Lines: share of each period's segments given to each theme (periods in order).
 
     ``table`` is long: one row per (period, theme) with ``share`` (e.g. month "2025-03").
@@ -825,9 +872,67 @@ def themes_over_time(table: pd.DataFrame, ax: Axes | None = None, *, period: str
         plt.setp(ax.get_xticklabels(), rotation=40, ha="right", rotation_mode="anchor")
     ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0, decimals=0))
     ax.set_ylim(0, None)
-    ax.set_xlabel("month")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel("share of sentences")
     ax.yaxis.grid(True)
     ax.legend(title="theme", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(title, loc="left")
+    return ax
+
+
+def group_effects(table: pd.DataFrame, ax: Axes | None = None, *, item: str = "priority_id",
+                  term: str = "term", estimate: str = "estimate", ci_low: str = "ci_low",
+                  ci_high: str = "ci_high", terms: str | Sequence[str] | None = "respondent_type=",
+                  labels: Any = None, label_width: int = 30,
+                  title: str = "Effects of respondent type on raising a priority", **style: Any) -> Axes:
+    """Forest plot of model effects (``alignment_effects``): odds ratios with 95 % intervals.
+
+    Rows are items (priorities); colours are terms. ``terms`` keeps terms starting with
+    this prefix (or in this list; None keeps all but the intercept). The x axis is the
+    odds ratio on a log scale, 1 = no difference from the reference type, which the
+    x label names together with the model and n.
+
+    >>> t = pd.DataFrame({"priority_id": ["jobs"], "term": ["respondent_type=citizen"],
+    ...                   "estimate": [0.5], "ci_low": [-0.2], "ci_high": [1.2], "n": [30],
+    ...                   "reference": ["organisation"]})
+    >>> ax = group_effects(t)
+    """
+    if _is_empty(table):
+        return _no_data(ax, title)
+    _require(table, [item, term, estimate, ci_low, ci_high], "group_effects")
+    data = table[table[term].astype(str) != "(intercept)"]
+    if isinstance(terms, str):
+        data = data[data[term].astype(str).str.startswith(terms)]
+    elif terms is not None:
+        data = data[data[term].isin(list(terms))]
+    if data.empty:
+        return _no_data(ax, title, "no group differences to show (one respondent type?)")
+    items = list(pd.unique(data[item]))
+    kinds = list(pd.unique(data[term]))
+    names = _label_map(labels, item)
+    ax = _new_axes(ax, 1.9 + _ROW * len(items) * max(1.0, 0.45 * len(kinds)) + 0.2 * len(kinds))
+    step = 0.8 / max(len(kinds), 1)
+    for ki, k in enumerate(kinds):
+        sub = data[data[term] == k].set_index(item)
+        ys = [items.index(i) - 0.4 + step * (ki + 0.5) for i in sub.index]
+        est = np.exp(sub[estimate].to_numpy(dtype=float))
+        lo = np.exp(sub[ci_low].to_numpy(dtype=float))
+        hi = np.exp(sub[ci_high].to_numpy(dtype=float))
+        kw = {"fmt": _MARKERS[ki % len(_MARKERS)], "color": _colour(ki), "elinewidth": 1.4, "markersize": 6,
+              "label": shorten(_pretty(str(k).split("=", 1)[-1]), 30, 1)}
+        kw.update(style)
+        ax.errorbar(est, ys, xerr=np.vstack([est - lo, hi - est]), **kw)
+    ax.axvline(1.0, color="#555555", linewidth=1, linestyle=":")
+    ax.set_xscale("log")
+    ax.set_yticks(range(len(items)), labels=[shorten(_name(i, names), label_width, 2) for i in items])
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ref = str(data["reference"].dropna().iloc[0]) if "reference" in data.columns and data["reference"].notna().any() else ""
+    n_txt = f", n={int(data['n'].max())} responses" if "n" in data.columns else ""
+    ax.set_xlabel("odds ratio of raising the priority" + (f" vs {_pretty(ref)}" if ref else "")
+                  + f"\n(logistic regression, adjusted for response length{n_txt}; unit: response)")
+    ax.xaxis.grid(True)
+    ax.set_axisbelow(True)
+    ax.legend(title="respondent type", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.set_title(title, loc="left")
+    ax.plotted_values = data.reset_index(drop=True)
     return ax

@@ -69,9 +69,21 @@ def _goals_inferred(study: StudyConfig | None) -> bool:
     return "inferred" in source.lower() or "udledt" in source.lower()
 
 
+#: Ingest statuses of files that are the study's own configuration, not responses.
+_NOT_INPUT = ("config",)
+
+
+def _inputs(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The ingest report without the study's own configuration files."""
+    ingest = tables.get("ingest_report", pd.DataFrame())
+    if "status" not in ingest:
+        return ingest
+    return ingest[~ingest["status"].astype(str).isin(_NOT_INPUT)]
+
+
 def study_facts(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None) -> dict[str, Any]:
     """The numbers the report states: inputs read, analysed, left out, themes, groups."""
-    ingest = tables.get("ingest_report", pd.DataFrame())
+    ingest = _inputs(tables)
     responses = tables.get("responses", pd.DataFrame())
     analysed = analysed_responses(tables)
     segments = tables.get("segments", pd.DataFrame())
@@ -146,12 +158,16 @@ def _theme_rows(tables: Mapping[str, pd.DataFrame], lang: str, quotes_per_theme:
         return []
     quotes = tables.get("theme_quotes", pd.DataFrame())
     texts = _segment_texts(tables)
+    seg = tables.get("segments", pd.DataFrame())
+    kinds = dict(zip(seg["segment_id"].astype(str), seg["kind"].astype(str))) \
+        if {"segment_id", "kind"} <= set(seg.columns) else {}  # senders and signatures are no quotes
     rows = []
     for _, t in themes.sort_values("size", ascending=False, kind="mergesort").iterrows():
         q = quotes[quotes["theme_id"].astype(str) == str(t["theme_id"])] if "theme_id" in quotes else quotes.iloc[0:0]
         if "rank" in q:
             q = q.sort_values("rank", kind="mergesort")
-        full = [texts.get(str(s), str(x)) for s, x in zip(q.get("segment_id", []), q.get("text", []))]
+        full = [texts.get(str(s), str(x)) for s, x in zip(q.get("segment_id", []), q.get("text", []))
+                if kinds.get(str(s), "content") in ("content", "heading")]
         quote_html = "".join(f"<blockquote>{markup.esc(x)}</blockquote>" for x in full[:quotes_per_theme])
         rows.append((t.get("label", t["theme_id"]), i18n.number(t.get("size"), lang),
                      i18n.percent(t.get("share"), lang), t.get("top_terms", ""),
@@ -250,14 +266,18 @@ def _method(facts: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], study:
     counts = ", ".join(f"{k}: {v}" for k, v in facts["statuses"].items()) or i18n.text(lang, "none")
     blocks = [Block("h2", i18n.text(lang, "method")),
               Block("p", i18n.text(lang, "method_read", counts=counts))]
-    ingest = tables.get("ingest_report", pd.DataFrame())
-    left = ingest[~ingest["status"].astype(str).isin(["ok"])] if "status" in ingest else ingest.iloc[0:0]
-    blocks.append(Block("h3", i18n.text(lang, "method_left_out")))
-    blocks.append(Block("table", headers=(i18n.text(lang, "th_source"), i18n.text(lang, "th_status"),
-                                          i18n.text(lang, "th_reason")),
-                        rows=tuple((r.get("source", ""), r.get("status", ""), r.get("reason", ""))
-                                   for _, r in left.iterrows()),
-                        extra={"empty": i18n.text(lang, "none")}))
+    ingest = _inputs(tables)
+    status = ingest["status"].astype(str) if "status" in ingest else pd.Series(dtype=str)
+    headers = (i18n.text(lang, "th_source"), i18n.text(lang, "th_status"), i18n.text(lang, "th_reason"))
+    for title, rows in (("method_left_out", ingest[~status.isin(["ok", "warning"])]),
+                        ("method_warnings", ingest[status == "warning"])):
+        if title == "method_warnings" and rows.empty:
+            continue
+        blocks.append(Block("h3", i18n.text(lang, title)))
+        blocks.append(Block("table", headers=headers,
+                            rows=tuple((r.get("source", ""), r.get("status", ""), r.get("reason", ""))
+                                       for _, r in rows.iterrows()),
+                            extra={"empty": i18n.text(lang, "none")}))
     blocks.append(Block("p", i18n.text(lang, "method_redaction", n=facts["redacted"])))
     backend = (study.themes.get("backend") if study is not None and isinstance(study.themes, Mapping) else None) or "nmf"
     ks = facts["ks"]
@@ -324,10 +344,14 @@ def report_blocks(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None,
                      rows=tuple(_goal_rows(tables, glabels, lang)),
                      extra={"empty": i18n.text(lang, "none"), "numeric": (2, 3, 4), "key": True})]
     shown = [(f, png) for f, png in figures if not f.empty]
+    if study is not None and (study.codebook is None or study.goals is None):
+        for b in blocks[-3::2]:  # the priority and goal tables: say why they are empty
+            b.extra["empty"] = i18n.text(lang, "no_codebook")
     if not small and shown:
         blocks.append(Block("h2", i18n.text(lang, "figures")))
         for i, (fig, png) in enumerate(shown, start=1):
-            caption = fig.caption + (" " + i18n.text(lang, "caption_n", n=fig.n) if fig.n else "")
+            unit = i18n.text(lang, f"unit_{fig.unit}")
+            caption = fig.caption + (" " + i18n.text(lang, "caption_n", n=fig.n, unit=unit) if fig.n else "")
             caption += " " + i18n.text(lang, "figure_values", name=fig.name)
             blocks.append(Block("figure", fig.title, extra={"png": png, "caption": caption,
                                                             "number": i18n.text(lang, "figure_n", i=i),

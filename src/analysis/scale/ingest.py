@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.tableset import table_set
 from analysis.scale.parts import (LINE_TABLES, ROW_TABLES, Partition, RowGroupWriter, first_record_columns,
                                   relabel, split_folder, split_table)
 
@@ -30,20 +31,30 @@ def _ingest_part(part: Partition, work: Path, options: dict, duplicates: dict) -
     result = ingest(part.path, detect_duplicates=False, **options)
     responses = result.responses
     responses["source"] = responses["source"].map(lambda s: relabel(s, part)).astype("string")
+    segments, redactions = result.segments, result.redaction_report
+    for frame, cols in ((responses, ("response_id", "respondent")), (segments, ("response_id", "segment_id")),
+                        (redactions, ("response_id",))):
+        for col in cols:  # rows that could not be read are named by their source
+            if len(frame) and frame[col].astype(str).str.contains("#", regex=False).any():
+                frame[col] = frame[col].map(lambda s: relabel(s, part)).astype(frame[col].dtype)
     report = result.ingest_report.copy()
     for col in ("source", "reason"):
         report[col] = report[col].map(lambda s: relabel(s, part)).astype("string")
     out = work / f"p{part.index:05d}"
     out.mkdir(parents=True, exist_ok=True)
     responses.to_parquet(out / "responses.parquet", index=False)
-    result.segments.to_parquet(out / "segments.parquet", index=False)
-    result.redaction_report.to_parquet(out / "redaction_report.parquet", index=False)
+    segments.to_parquet(out / "segments.parquet", index=False)
+    redactions.to_parquet(out / "redaction_report.parquet", index=False)
     report.to_parquet(out / "ingest_report.parquet", index=False)
+    from analysis.tableset import ingest_id
+
+    digest = ingest_id(responses, segments)
     ok = responses["status"].isin(ANALYSABLE_STATUSES).to_numpy()
     texts = [t if keep else None for t, keep in zip(responses["text"].tolist(), ok)]
     positions, keys = candidate_keys(texts, **duplicates)
     return {"index": part.index, "ids": responses["response_id"].astype(str).tolist(),
-            "sources": responses["source"].astype(str).tolist(), "positions": positions, "keys": keys}
+            "sources": responses["source"].astype(str).tolist(), "positions": positions, "keys": keys,
+            "digest": digest}
 
 
 def _part_sets(work: Path, index: int, local: np.ndarray, shingle_size: int) -> dict[int, np.ndarray]:
@@ -107,6 +118,9 @@ def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
     frame = frame.copy()
     old = frame["response_id"].astype(str)
     frame["response_id"] = old.map(lambda r: mapping.get(r, r)).astype("string")
+    if "respondent" in frame:  # a respondent named after the id ("citizen r17") follows it
+        frame["respondent"] = pd.array([w[: len(w) - len(r)] + mapping[r] if r in mapping and w.endswith(" " + r) else w
+                                        for r, w in zip(old, frame["respondent"].astype(str))], dtype="string")
     if "segment_id" in frame:
         frame["segment_id"] = [mapping.get(r, r) + s[len(r):] for r, s in zip(old, frame["segment_id"].astype(str))]
         frame["segment_id"] = frame["segment_id"].astype("string")
@@ -114,12 +128,9 @@ def _rename(frame: pd.DataFrame, mapping: dict[str, str]) -> pd.DataFrame:
 
 
 def ingest_partitioned(source: str | Path, out_dir: str | Path, *, client, partition_rows: int = 20_000,
-                       partition_files: int = 2_000, manifest: str | Path | None = None,
-                       language: str = "da", hearing: str = "", text_col: str | None = None,
-                       id_col: str | None = None, meta_cols: dict[str, str] | None = None,
-                       redact: bool = True, keep_office_holders: bool = False, strict: bool = False,
-                       max_mb: float = 50, duplicates: dict | None = None,
-                       workdir: str | Path | None = None) -> dict[str, int]:
+                       partition_files: int = 2_000, manifest: str | Path | None = None, strict: bool = False,
+                       duplicates: dict | None = None, workdir: str | Path | None = None,
+                       **options) -> dict[str, int]:
     """Ingest a table or folder on a Dask cluster; write the ingest tables to ``out_dir``.
 
     The tables are those of :func:`analysis.corpus.ingest.ingest` + ``write_ingest``, in the
@@ -130,25 +141,27 @@ def ingest_partitioned(source: str | Path, out_dir: str | Path, *, client, parti
     source : folder of documents or a table (csv, tsv, jsonl split into partitions; others whole)
     client : a ``distributed.Client`` (see :func:`analysis.scale.dask_client`)
     partition_rows, partition_files : rows (table) or files (folder) per partition
+    manifest, strict : as for :func:`analysis.corpus.ingest.ingest`
     duplicates : near-duplicate options (``threshold``, ``min_chars``, …; see
         :func:`analysis.corpus.duplicates.near_duplicate_pairs`)
     workdir : folder for the partitions' intermediate files (default: a temporary folder
         beside ``out_dir``; it must be reachable by every worker)
-    other parameters : as for :func:`analysis.corpus.ingest.ingest`
+    options : passed to :func:`analysis.corpus.ingest.ingest` for every partition
+        (``language``, ``hearing``, ``text_col``, ``id_col``, ``meta_cols``, ``redact``, …)
 
     Returns
     -------
-    dict with ``partitions``, ``responses``, ``segments``.
+    dict with ``partitions``, ``responses``, ``segments``, ``ingest_id``.
 
     Examples
     --------
     >>> ingest_partitioned("export.jsonl", "out", client=client)   # doctest: +SKIP
-    {'partitions': 5, 'responses': 100000, 'segments': 281234}
+    {'partitions': 5, 'responses': 100000, 'segments': 281234, 'ingest_id': '3f0c…'}
     """
     from analysis.corpus.readers.tables import PLATFORM_PRESETS, detect_platform
     from analysis.text import check_language
 
-    check_language(language)
+    check_language(options.get("language", "da"))
     source, out = Path(source), Path(out_dir)
     if not source.exists():
         raise FileNotFoundError(f"{source}: no such file or folder. Give a folder of responses or a table.")
@@ -157,38 +170,52 @@ def ingest_partitioned(source: str | Path, out_dir: str | Path, *, client, parti
     with tempfile.TemporaryDirectory(prefix=".ingest-parts-", dir=workdir or out) as tmp:
         tmp = Path(tmp)
         if source.is_dir():
-            parts = split_folder(source, tmp / "in", partition_files, manifest)
+            parts, walked = split_folder(source, tmp / "in", partition_files, manifest)
             default_ids = False
         else:
-            parts = split_table(source, tmp / "in", partition_rows)
+            parts, walked = split_table(source, tmp / "in", partition_rows), []
             cols = first_record_columns(source)
             preset = PLATFORM_PRESETS.get(detect_platform(cols), {})
             default_ids = (source.suffix.lower() in LINE_TABLES + ROW_TABLES and len(parts) > 1
-                           and not (id_col or preset.get("id_col") in cols))
-        options = dict(language=language, hearing=hearing or source.stem, text_col=text_col, id_col=id_col,
-                       meta_cols=meta_cols, redact=redact, keep_office_holders=keep_office_holders, max_mb=max_mb)
+                           and not (options.get("id_col") or preset.get("id_col") in cols))
+        options = {**options, "hearing": options.get("hearing") or source.stem}
         futures = client.map(_ingest_part, parts, work=tmp / "out", options=options, duplicates=dup, pure=False)
         metas = sorted(client.gather(futures), key=lambda m: m["index"])
         maps, id_warnings = _final_ids(metas, default_ids)
         groups, sizes = _duplicate_groups(client, tmp / "out", metas, dup)
-        counts = _combine(tmp / "out", out, metas, maps, id_warnings, groups, sizes)
-    if strict and counts["problems"]:
-        from analysis.corpus.ingest import IngestError
+        iid = _ingest_id(metas, maps, groups)
+        with table_set(out, "ingest", ingest_id=iid):
+            counts = _combine(tmp / "out", out, metas, maps, id_warnings, groups, sizes, walked)
+            if strict and len(counts["problems"]):
+                from analysis.corpus.ingest import IngestError
 
-        report = pd.read_csv(out / "ingest_report.csv", dtype=str, keep_default_na=False)
-        problems = report[report["status"] != "ok"]
-        raise IngestError(f"{len(problems)} input(s) had problems (strict mode):\n"
-                          + "\n".join(f"  {s}: {st}: {r}" for s, st, r in problems.itertuples(index=False)),
-                          report)
-    return {"partitions": len(parts), "responses": counts["responses"], "segments": counts["segments"]}
+                problems = counts["problems"]
+                raise IngestError(f"{len(problems)} input(s) had problems (strict mode):\n"
+                                  + "\n".join(f"  {s}: {st}: {r}" for s, st, r in problems.itertuples(index=False)),
+                                  counts["report"])
+    return {"partitions": len(parts), "responses": counts["responses"], "segments": counts["segments"],
+            "ingest_id": iid}
 
 
-def _combine(work: Path, out: Path, metas, maps, id_warnings, groups, sizes) -> dict[str, int]:
+def _ingest_id(metas, maps, groups) -> str:
+    """A content id of the partitioned ingest (partition content hashes, final ids, groups)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for meta, mapping in zip(metas, maps):
+        digest.update(meta["digest"].encode())
+        digest.update(repr(sorted(mapping.items())).encode())
+    digest.update(repr(groups).encode())
+    return digest.hexdigest()[:16]
+
+
+def _combine(work: Path, out: Path, metas, maps, id_warnings, groups, sizes, walked=()) -> dict:
     """Stream the partitions' tables into ``out``: one row group per partition."""
     from analysis.tables import write_table
 
-    writers = {name: RowGroupWriter(out, name) for name in ("responses", "segments")}
-    reports, redactions = [], []
+    writers = {name: RowGroupWriter(out, name, csv=True) for name in ("responses", "segments")}
+    reports = [pd.DataFrame(list(walked), columns=["source", "status", "reason"]).astype("string")]
+    redactions = []
     n_resp = n_seg = 0
     empties = {}
     for meta, mapping in zip(metas, maps):
@@ -219,5 +246,5 @@ def _combine(work: Path, out: Path, metas, maps, id_warnings, groups, sizes) -> 
         w.close(empties.get(name))
     report = pd.concat(reports, ignore_index=True).drop_duplicates(ignore_index=True)
     write_table(pd.concat(redactions, ignore_index=True), out, "redaction_report")
-    report.to_csv(out / "ingest_report.csv", index=False, lineterminator="\n")
-    return {"responses": n_resp, "segments": n_seg, "problems": int((report["status"] != "ok").sum())}
+    write_table(report, out, "ingest_report", parquet=False)
+    return {"responses": n_resp, "segments": n_seg, "report": report, "problems": report[report["status"] != "ok"]}

@@ -32,6 +32,8 @@ class Partition:
     name: str            # the original file name its sources must carry
     line_offset: int = 0  # lines of the original before this piece (jsonl)
     row_offset: int = 0   # data rows of the original before this piece (csv, tsv)
+    manifest: str = ""    # name of the folder's manifest
+    manifest_lines: tuple[int, ...] = ()  # line in the original manifest of each row of this piece's
 
 
 def _part_dir(staging: Path, i: int) -> Path:
@@ -95,20 +97,31 @@ def split_table(source: str | Path, staging: str | Path, rows: int = 20_000) -> 
     return _whole(source, staging)
 
 
+def _place(src: Path, dest: Path) -> None:
+    """``dest`` as a hard link to ``src`` (a copy across file systems): a regular file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+
+
 def split_folder(folder: str | Path, staging: str | Path, files: int = 2_000,
-                 manifest: str | Path | None = None) -> list[Partition]:
-    """Split a folder of documents into partitions of ``files`` files (symbolic links),
-    each with the manifest rows of its files.
+                 manifest: str | Path | None = None) -> tuple[list[Partition], list[dict]]:
+    """Split a folder of documents into partitions of ``files`` files, each with the
+    manifest rows of its files; return the partitions and the report rows of entries
+    that are not read at all (links, hidden files: see ``analysis.corpus.folder``).
 
     Files that are not documents, and manifest rows naming no file or a missing one, go
     to the first partition, so ingest reports them once, as it does in memory.
     """
+    from analysis.corpus.folder import walk_folder
     from analysis.corpus.readers import DOCUMENT_SUFFIXES
 
     folder, staging = Path(folder), Path(staging)
     manifest_path = Path(manifest) if manifest else folder / "manifest.csv"
-    entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    entries = [p for p in entries if p.resolve() != manifest_path.resolve()]
+    entries, walked = walk_folder(folder)
+    entries = [p for p in entries if (folder / p).resolve() != manifest_path.resolve()]
     docs = [p for p in entries if p.suffix.lower() in DOCUMENT_SUFFIXES]
     others = [p for p in entries if p not in docs]
     chunks = [docs[i:i + files] for i in range(0, len(docs), files)] or [[]]
@@ -122,20 +135,25 @@ def split_folder(folder: str | Path, staging: str | Path, files: int = 2_000,
         except Exception:  # unreadable: every partition gets the file and reports it
             table = None
     parts = []
+    doc_names = {p.as_posix() for p in docs}
     for i, chunk in enumerate(chunks):
         d = _part_dir(staging, i)
         for p in chunk:
-            os.symlink(p.resolve(), d / p.name)
+            _place(folder / p, d / p)
         if table is not None:
-            names = {p.name for p in chunk}
+            names = {p.as_posix() for p in chunk}
             keep = table["file"].str.strip().isin(names)
             if i == 0:
-                keep |= ~table["file"].str.strip().isin({p.name for p in docs})
+                keep |= ~table["file"].str.strip().isin(doc_names)
             table[keep].to_csv(d / "manifest.csv", index=False)
+            lines = tuple(int(k) + 2 for k in table.index[keep])
         elif manifest_path.is_file():
             shutil.copy(manifest_path, d / "manifest.csv")
-        parts.append(Partition(i, d, folder.name))
-    return parts
+            lines = ()
+        else:
+            lines = ()
+        parts.append(Partition(i, d, folder.name, manifest=manifest_path.name, manifest_lines=lines))
+    return parts, walked
 
 
 def relabel(text: str, part: Partition) -> str:
@@ -145,8 +163,14 @@ def relabel(text: str, part: Partition) -> str:
     >>> relabel("a.tsv#row=3", Partition(1, Path("p/a.tsv"), "a.csv", row_offset=10))
     'a.csv#row=13'
     """
-    if not isinstance(text, str) or (part.line_offset == 0 and part.row_offset == 0
-                                     and part.path.name == part.name):
+    if not isinstance(text, str):
+        return text
+    if part.manifest_lines:
+        lines = part.manifest_lines
+        text = re.sub(rf"({re.escape(part.manifest)} line )(\d+)",
+                      lambda m: m.group(1) + str(lines[int(m.group(2)) - 2] if 0 <= int(m.group(2)) - 2 < len(lines)
+                                                 else m.group(2)), text)
+    if part.line_offset == 0 and part.row_offset == 0 and part.path.name == part.name:
         return text
     here = re.escape(part.path.name)
 
@@ -176,9 +200,14 @@ class RowGroupWriter:
     The file appears only when :meth:`close` succeeds (written beside it, then renamed).
     """
 
-    def __init__(self, folder: str | Path, name: str):
-        self.path = Path(folder) / f"{name}.parquet"
+    def __init__(self, folder: str | Path, name: str, csv: bool = False):
+        from analysis.tableset import active_target
+
+        target, self.provenance = active_target(Path(folder))
+        self.final = Path(folder) / f"{name}.parquet"
+        self.path = Path(target) / f"{name}.parquet"
         self.tmp = self.path.with_name(f".{name}.parquet.part")
+        self.csv = self.path.with_name(f".{name}.csv.part") if csv else None
         self._writer = None
         self.schema = None
 
@@ -187,10 +216,24 @@ class RowGroupWriter:
 
         table = to_arrow(frame, self.schema)
         if self._writer is None:
+            import json as _json
+
+            from analysis.tables import PROVENANCE_KEY
+
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.provenance:
+                meta = dict(table.schema.metadata or {})
+                meta[PROVENANCE_KEY] = _json.dumps(self.provenance, sort_keys=True).encode()
+                table = table.replace_schema_metadata(meta)
             self.schema = table.schema
             self._writer = pq.ParquetWriter(self.tmp, self.schema)
         self._writer.write_table(table, row_group_size=max(1, len(frame)))
+        if self.csv is not None:
+            from analysis.tables import neutralise_formulas
+
+            first = not self.csv.exists()
+            with self.csv.open("a", encoding="utf-8", newline="") as fh:
+                neutralise_formulas(frame).to_csv(fh, index=False, header=first, lineterminator="\n")
 
     def close(self, empty: pd.DataFrame | None = None) -> Path:
         if self._writer is None:
@@ -199,7 +242,9 @@ class RowGroupWriter:
             self.write(empty)
         self._writer.close()
         os.replace(self.tmp, self.path)
-        return self.path
+        if self.csv is not None:
+            os.replace(self.csv, self.path.with_suffix(".csv"))
+        return self.final
 
 
 def read_row_group(path: str | Path, i: int, columns: list[str] | None = None) -> pd.DataFrame:

@@ -28,6 +28,13 @@ from analysis.scale.parts import RowGroupWriter, n_row_groups, read_row_group
 COLUMNS = ["segment_id", "response_id", "text"]
 
 
+def _columns(path: Path) -> list[str]:
+    import pyarrow.parquet as pq
+
+    names = pq.ParquetFile(path).schema.names
+    return COLUMNS + (["kind"] if "kind" in names else [])
+
+
 def segment_partitions(path: str | Path, rows: int = 20_000) -> list[tuple[int, int, int]]:
     """``(row_group, start, stop)`` pieces of a segments table: its row groups, each cut
     into runs of at most ``rows`` rows."""
@@ -41,9 +48,9 @@ def segment_partitions(path: str | Path, rows: int = 20_000) -> list[tuple[int, 
     return out
 
 
-def _read_piece(path: Path, piece: tuple[int, int, int], columns=COLUMNS) -> pd.DataFrame:
+def _read_piece(path: Path, piece: tuple[int, int, int], columns="default") -> pd.DataFrame:
     g, a, b = piece
-    frame = read_row_group(path, g, columns)
+    frame = read_row_group(path, g, _columns(path) if columns == "default" else columns)
     return frame.iloc[a:b].reset_index(drop=True)
 
 
@@ -56,39 +63,45 @@ def _sample_piece(path: Path, piece, k: int, fraction: float, random_state: int)
 
 
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """Worker task: (segment_themes rows, per-response weight sums, theme sizes) of a piece."""
+    """Worker task: (segment_themes rows, per-response weight sums, sizes) of a piece.
+
+    A segment's main theme counts only when its term vector fits the theme (cosine with
+    the theme's term vector at least ``min_fit``), else it has no clear theme (id
+    ``NO_THEME_ID``), as for the fitted segments.
+    """
+    from sklearn.preprocessing import normalize
+
+    from analysis.themes.policy import CONTENT_KINDS, segment_kinds
+    from analysis.themes.tables import NO_THEME_ID
+
     seg = _read_piece(path, piece)
-    W = model.transform(seg["text"].fillna("").astype(str).tolist())
+    texts = seg["text"].fillna("").astype(str).tolist()
+    W = model.transform(texts)
+    kinds = segment_kinds(texts, seg["kind"] if "kind" in seg else None, model.language)
+    W[~np.isin(np.asarray(kinds, dtype=object), CONTENT_KINDS)] = 0  # not evidence: as in the fit
     ids = model.theme_ids_.astype(int)
     has = W.sum(axis=1) > 0
     dom = W.argmax(axis=1)
-    r, c = np.nonzero(has[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
-    st = pd.DataFrame({"segment_id": seg["segment_id"].astype(str).to_numpy()[r],
-                       "theme_id": ids[c], "weight": W[r, c].round(6)})
-    st = st[st["weight"] > 0].reset_index(drop=True)
-    sums = pd.DataFrame(W[has], columns=ids)
+    cos = np.asarray(normalize(model.features_.transform(texts)) @ normalize(model.components_).T)
+    clear = has & (cos[np.arange(len(texts)), dom] >= model.min_fit)
+    none = has & ~clear
+    r, c = np.nonzero(clear[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
+    sid = seg["segment_id"].astype(str).to_numpy()
+    st = pd.DataFrame({"segment_id": sid[r], "theme_id": ids[c], "weight": W[r, c].round(6)})
+    st = st[st["weight"] > 0]
+    st0 = pd.DataFrame({"segment_id": sid[none], "theme_id": NO_THEME_ID, "weight": 1.0})
+    order = {s: i for i, s in enumerate(sid)}
+    st = pd.concat([st, st0], ignore_index=True)
+    st = st.assign(_o=st["segment_id"].map(order)).sort_values(["_o", "theme_id"], kind="mergesort")
+    st = st.drop(columns="_o").reset_index(drop=True)
+    Wr = W.copy()
+    Wr[none] = 0
+    sums = pd.DataFrame(np.hstack([Wr, none.astype(float)[:, None]])[has], columns=list(ids) + [NO_THEME_ID])
     sums["n"] = 1
     sums["response_id"] = seg.loc[has, "response_id"].astype(str).to_numpy()
     sums = sums.groupby("response_id", sort=False).sum()
-    sizes = np.bincount(dom[has], minlength=len(ids))
+    sizes = np.append(np.bincount(dom[clear], minlength=len(ids)), int(none.sum()))
     return st, sums, sizes
-
-
-def _stop_words(segments: pd.DataFrame, responses_path: Path, language: str, params: dict) -> tuple[str, ...]:
-    """The extra stop words ``write_theme_tables`` adds: names and the hearing's title words."""
-    from analysis.text import WORD_RE, proper_names
-
-    extra = list(params.pop("extra_stop_words", ()))
-    if params.pop("drop_names", True):
-        extra.extend(sorted(proper_names(segments["text"].astype(str), language)))
-    if responses_path.is_file():
-        import pyarrow.parquet as pq
-
-        if "hearing" in pq.ParquetFile(responses_path).schema.names:
-            hearings = pd.read_parquet(responses_path, columns=["hearing"])["hearing"]
-            for title in hearings.dropna().astype(str).unique():
-                extra.extend(m.group().lower() for m in WORD_RE.finditer(title))
-    return tuple(extra)
 
 
 def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str = "auto", language: str = "da",
@@ -112,7 +125,8 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
     --------
     >>> tables = themes_partitioned("data/processed/big", client=client, n_themes=10)  # doctest: +SKIP
     """
-    from analysis.themes import ThemeModel, theme_tables
+    from analysis.themes import theme_tables
+    from analysis.themes.tables import hearing_titles, theme_model_for
 
     folder = Path(processed_dir)
     seg_path = folder / "segments.parquet"
@@ -128,17 +142,17 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
     del parts
     labels_file = Path(labels_path) if labels_path else folder / "theme_labels.csv"
     saved = pd.read_csv(labels_file, dtype=str, keep_default_na=False) if labels_file.is_file() else None
-    extra = _stop_words(sample, folder / "responses.parquet", language, params)
-    model = ThemeModel(n_themes, language=language, backend=backend, random_state=random_state,
-                       seed_terms=seed_terms, extra_stop_words=extra, **params)
-    model.fit(sample["text"], groups=sample["response_id"].astype(str))
+    model = theme_model_for(sample, hearing=hearing_titles(folder), n_themes=n_themes, language=language,
+                            backend=backend, random_state=random_state, seed_terms=seed_terms, **params)
+    model.fit(sample["text"], groups=sample["response_id"].astype(str),
+              kind=sample["kind"] if "kind" in sample else None)
     tables = theme_tables(model, sample, saved_labels=saved)
     tables.pop("segment_themes")
 
     [remote] = client.scatter([model], broadcast=True)
     futures = [client.submit(_transform_piece, seg_path, p, remote, pure=False) for p in pieces]
     writer = RowGroupWriter(folder, "segment_themes")
-    sums, sizes = [], np.zeros(len(model.theme_ids_), dtype=np.int64)
+    sums, sizes = [], np.zeros(len(model.theme_ids_) + 1, dtype=np.int64)
     for fut in futures:
         st, s, z = fut.result()
         fut.release()
@@ -148,28 +162,47 @@ def themes_partitioned(processed_dir: str | Path, *, client, n_themes: int | str
         sizes += z
     writer.close(pd.DataFrame({"segment_id": pd.Series(dtype="string"), "theme_id": pd.Series(dtype="int64"),
                                "weight": pd.Series(dtype="float64")}))
+    from analysis.themes.tables import NO_THEME_ID
+
     ids = model.theme_ids_.astype(int)
     agg = pd.concat(sums).groupby(level=0, sort=True).sum()
-    resp = agg[list(ids)].div(agg["n"], axis=0)
+    resp = agg[list(ids) + [NO_THEME_ID]].div(agg["n"], axis=0)
     rt = resp.stack().rename("share").reset_index()
     rt.columns = ["response_id", "theme_id", "share"]
     rt = rt[rt["share"] > 0].copy()
     rt["share"] = rt["share"].round(6)
     rt["theme_id"] = rt["theme_id"].astype(int)
     tables["response_themes"] = rt.reset_index(drop=True)
-    themes = tables["themes"].copy()
-    themes["size"] = sizes
-    themes["share"] = (sizes / max(int(sizes.sum()), 1)).round(6)
-    tables["themes"] = themes
+    tables["themes"] = _recount(tables["themes"], ids, sizes, model)
     _write(folder, tables, labels_file)
     return tables
+
+
+def _recount(themes: pd.DataFrame, ids: np.ndarray, sizes: np.ndarray, model) -> pd.DataFrame:
+    """The themes table with sizes and shares over every segment (the no-clear-theme row
+    added or dropped as the whole corpus needs)."""
+    from analysis.themes.tables import NO_THEME_ID, NO_THEME_LABEL, NO_THEME_REASON
+
+    n_assigned = max(int(sizes.sum()), 1)
+    out = themes[themes["theme_id"] != NO_THEME_ID].copy()
+    out["size"] = sizes[:-1]
+    out["share"] = (sizes[:-1] / n_assigned).round(6)
+    if sizes[-1]:
+        none = themes[themes["theme_id"] == NO_THEME_ID]
+        if not len(none):
+            none = pd.DataFrame([{"theme_id": NO_THEME_ID, "label": NO_THEME_LABEL.get(model.language, "no clear theme"),
+                                  "top_terms": "", "coherence": np.nan, "stability": np.nan, "seed": "",
+                                  "exclusivity": np.nan, "note": NO_THEME_REASON.format(min_fit=model.min_fit)}])
+        none = none.assign(size=int(sizes[-1]), share=round(int(sizes[-1]) / n_assigned, 6))
+        out = pd.concat([out, none[out.columns]], ignore_index=True)
+    return out.reset_index(drop=True)
 
 
 def _write(folder: Path, tables: dict[str, pd.DataFrame], labels_file: Path) -> None:
     from analysis.tables import write_table
 
-    for name, csv in (("themes", True), ("response_themes", True), ("segment_map", False)):
-        write_table(tables[name], folder, name, csv=csv)
-    for name in ("theme_quotes", "k_diagnostics", "theme_tree", "theme_skipped"):
-        tables[name].to_csv(folder / f"{name}.csv", index=False)
-    tables["theme_labels"].to_csv(labels_file, index=False)
+    for name, csv in (("themes", True), ("response_themes", True), ("theme_quotes", True), ("k_diagnostics", True),
+                      ("theme_tree", True), ("theme_levels", True), ("theme_skipped", True), ("segment_map", False)):
+        if name in tables:
+            write_table(tables[name], folder, name, csv=csv)
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)

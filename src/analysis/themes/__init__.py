@@ -4,8 +4,8 @@
 (terms) → ``backends`` (NMF, k-means, LDA, embeddings) → ``choose_k`` (the number of
 themes) → ``describe`` (terms, labels, quotes) → ``hierarchy`` (tree, levels, map) →
 ``tables`` (the theme tables). :class:`ThemeModel` (``model``) coordinates them;
-``vectors`` holds the building blocks, ``embeddings`` the optional embedding backend,
-``outofcore`` the streaming path for corpora larger than memory.
+``vectors`` holds the building blocks, ``embeddings`` the optional embedding backend.
+Corpora larger than memory use the same model on a Dask cluster (:mod:`analysis.scale`).
 """
 
 from analysis.themes.vectors import (  # noqa: F401

@@ -21,6 +21,21 @@ def theme_tree(model) -> pd.DataFrame:
     One row per edge: ``parent`` (node "N1", "N2", …; the last is the root), ``child``
     (a node or a theme "T3"), ``child_theme_id`` (Int64, missing for nodes), ``distance``
     (height of the parent's merge), ``n_themes`` (themes under the child), ``label``.
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+
+    Returns
+    -------
+    DataFrame (two rows per merge)
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> len(theme_tree(m))
+    4
     """
     from scipy.cluster.hierarchy import linkage
 
@@ -50,7 +65,24 @@ def segment_map(model, segments: pd.DataFrame) -> pd.DataFrame:
     """2-D map of the assigned segments: PCA of the square-rooted theme weights.
 
     Deterministic (full SVD, signs fixed so each axis's largest loading is positive).
-    Columns: ``segment_id``, ``response_id``, ``x``, ``y``, ``theme_id``.
+    Columns: ``segment_id``, ``response_id``, ``x``, ``y``, ``theme_id`` (0 = no clear theme).
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    segments : DataFrame with ``segment_id`` and ``response_id`` (the rows fitted)
+
+    Returns
+    -------
+    DataFrame
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> seg = pd.DataFrame({"segment_id": [str(i) for i in range(12)], "response_id": "r"})
+    >>> list(segment_map(m, seg).columns)
+    ['segment_id', 'response_id', 'x', 'y', 'theme_id']
     """
     W = model.weights_
     has = W.sum(axis=1) > 0
@@ -88,8 +120,8 @@ def _levels(k: int) -> list[int]:
 def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     """The theme tree cut at a few levels, from coarse (1 group) to fine (every theme).
 
-    At each level the themes are grouped by the average-linkage tree of their term
-    vectors (as in :func:`theme_tree`); each group gets a label from its merged term
+    At each level the themes are grouped by a Ward tree of their unit term vectors;
+    each group gets a label from its merged term
     vector, its size (segments whose main theme is in it), share and exclusivity
     against the other groups of that level — so a researcher sees both the coarse and
     the fine themes and how distinct each level is.
@@ -105,6 +137,13 @@ def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     DataFrame
         ``level``, ``group``, ``theme_id``, ``group_label``, ``group_size``,
         ``group_share``, ``group_exclusivity``, ``level_exclusivity``.
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(3, random_state=0).fit(["bus og metro", "park og træer", "skole og lærer"] * 4)
+    >>> theme_levels(m).groupby("level")["group"].nunique().tolist()
+    [1, 2, 3]
     """
     from scipy.cluster.hierarchy import cut_tree, linkage
 
@@ -118,8 +157,10 @@ def theme_levels(model, levels: list[int] | None = None) -> pd.DataFrame:
     assigned = np.asarray(model.assigned_)
     sizes = np.array([int((assigned == t).sum()) for t in ids])
     total = max(int((assigned > 0).sum()), 1)
+    # Ward linkage of the unit term vectors (Euclidean distance of unit vectors is a
+    # function of their cosine): balanced groups, where average linkage chains.
     Z = linkage(C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12),
-                method="average", metric="cosine") if k >= 2 else None
+                method="ward") if k >= 2 else None
     surface = model.features_.surface_
     rows = []
     for lv in levels or _levels(k):

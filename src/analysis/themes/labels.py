@@ -52,6 +52,26 @@ def attach_labels(model, saved: pd.DataFrame | None,
     carries the label over, whatever the theme's new id. Edited labels that match no theme
     stay in the table with ``status`` "unmatched" so nothing a user wrote is lost.
     Sets ``model.labels_`` for matched themes.
+
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    saved : DataFrame or None
+        The saved ``theme_labels.csv``.
+    min_similarity : float
+        Least cosine for a label to carry over.
+
+    Returns
+    -------
+    DataFrame
+        ``theme_id``, ``label``, ``auto_label``, ``terms``, ``status``, ``similarity``.
+
+    Examples
+    --------
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(2, random_state=0).fit(["bus og metro", "park og træer"] * 4)
+    >>> attach_labels(m, None)["status"].tolist()
+    ['auto', 'auto']
     """
     weights = _theme_term_weights(model)
     auto = list(model.labels_)

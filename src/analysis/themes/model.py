@@ -46,7 +46,7 @@ from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_ve
 from analysis.text import stop_words
 
 _NOT_EVIDENCE = {
-    "greeting": "greeting: says whom the response is to, not what about",
+    "greeting": "greeting or courtesy line: says whom the response is to or thanks, not what about",
     "sender": "sender line: says who wrote, not what about",
     "signature": "signature or sender line: names a person and says little else",
     "furniture": "page furniture: a number or list marker alone",
@@ -85,7 +85,9 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     min_terms : int, >= 0
         Documents with fewer content words are not assigned (see ``skipped_``).
     k_range : sequence of int or None
-        Candidates for "auto" (default :func:`~analysis.themes.choose_k.candidate_ks`).
+        Candidates for "auto": two numbers are a range ``[min, max]`` (as in
+        ``study.yaml``), more are the candidates themselves (default
+        :func:`~analysis.themes.choose_k.candidate_ks`).
     k_criterion : {"eigengap", "corrected", "stability", "coherence", "combined"}
         Score that picks k (see :data:`~analysis.themes.choose_k.CRITERIA`).
     n_runs : int, >= 1
@@ -340,6 +342,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                 grid = list(range(grid[0], grid[-1] + 1))
             return [k for k in grid if lo <= k <= hi] or [lo]
         asked = sorted({int(k) for k in self.k_range})
+        if len(list(self.k_range)) == 2:  # [min, max], as study.yaml writes it
+            asked = list(range(asked[0], asked[-1] + 1))
         ks = [k for k in asked if lo <= k <= hi]
         if not ks:
             raise ValueError(f"k_range {asked} has no value the data support: {n} documents "

@@ -24,37 +24,26 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from analysis.languages import get_language
 from analysis.text import WORD_RE, stop_words
 
 # Kinds that carry what a respondent says (see the segments' data contract).
 CONTENT_KINDS = ("content", "heading")
 KINDS = ("content", "heading", "greeting", "sender", "signature", "furniture")
 
-# Opening words of greetings, sign-offs and sender lines, per language (lower case).
-GREETINGS = {
-    "da": ("kære", "til", "hej", "goddag"),
-    "en": ("dear", "hello", "to whom it may concern"),
-    "de": ("sehr geehrte", "sehr geehrter", "liebe", "lieber", "hallo", "guten tag"),
-}
-SIGN_OFFS = {
-    "da": ("med venlig hilsen", "med venlige hilsner", "venlig hilsen", "venlige hilsner",
-           "mvh", "hilsen", "de bedste hilsner", "bedste hilsner", "på vegne af"),
-    "en": ("kind regards", "best regards", "regards", "yours sincerely", "sincerely",
-           "yours faithfully", "best wishes", "on behalf of"),
-    "de": ("mit freundlichen grüßen", "freundliche grüße", "viele grüße", "beste grüße",
-           "grüße", "mfg", "im auftrag", "im namen"),
-}
-SENDER_LABELS = {
-    "da": ("afsender", "fra", "navn", "adresse", "e-mail", "email", "telefon", "tlf"),
-    "en": ("from", "sender", "name", "address", "e-mail", "email", "phone", "tel"),
-    "de": ("absender", "von", "name", "adresse", "anschrift", "e-mail", "email", "telefon", "tel"),
-}
-# Street words that follow a name in a German address ("Venloer Straße").
-STREET_WORDS = {
-    "de": ("straße", "strasse", "str", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer"),
-    "da": ("vej", "gade", "allé", "plads", "boulevard", "stræde"),
-    "en": ("street", "road", "avenue", "lane", "square"),
-}
+# The cues are language data: greetings, closings and sender fields come from the
+# registry's ``kinds`` resource (as ingest reads them), courtesy lines and street words
+# from its ``themes`` resource.
+
+
+def _cues(language: str, resource: str, key: str) -> tuple[str, ...]:
+    from analysis.languages import get_language
+
+    try:
+        return tuple(sorted(get_language(language).words(resource, key)))
+    except ValueError:
+        return ()
+
 
 _PLACEHOLDER_RE = re.compile(r"\[(?:NAVN|ADRESSE|EMAIL|TLF|CPR)\]")
 _FURNITURE_RE = re.compile(r"^[\s\W\d_]*$|^\s*(?:side|page|seite)\s+\d+(?:\s*(?:af|of|von)\s*\d+)?\s*$",
@@ -74,7 +63,8 @@ def segment_kind(text: str, language: str = "da") -> str:
 
     ``furniture`` (no letters, page numbers), ``signature`` (a sign-off, or a line that
     names a redacted person and says little else), ``sender`` ("Afsender: …"),
-    ``greeting`` ("Kære …"), otherwise ``content``.
+    ``greeting`` ("Kære …", and courtesy or cover lines such as "Tak for muligheden for
+    at afgive høringssvar"), otherwise ``content``.
 
     Parameters
     ----------
@@ -92,6 +82,9 @@ def segment_kind(text: str, language: str = "da") -> str:
     --------
     >>> segment_kind("Afsender: [NAVN]", "da"), segment_kind("4.2", "da")
     ('sender', 'furniture')
+    >>> segment_kind("Vi takker for muligheden for at afgive høringssvar til planen.", "da")
+    'greeting'
+
     """
     t = " ".join(str(text or "").split())
     low = t.lower()
@@ -99,11 +92,13 @@ def segment_kind(text: str, language: str = "da") -> str:
         return "furniture"
     words = WORD_RE.findall(t)
     short = len(words) <= 12
-    if _starts_with(low, SIGN_OFFS.get(language, ())):
+    if _starts_with(low, _cues(language, "kinds", "closings")):
         return "signature"
-    if short and any(low.startswith(lab + ":") for lab in SENDER_LABELS.get(language, ())):
+    if short and any(low.startswith(lab + ":") for lab in _cues(language, "kinds", "sender_fields")):
         return "sender"
-    if short and _starts_with(low, GREETINGS.get(language, ())) and t.rstrip().endswith((",", "!", ":")):
+    if short and _starts_with(low, _cues(language, "kinds", "greetings")) and t.rstrip().endswith((",", "!", ":")):
+        return "greeting"
+    if len(words) <= 30 and any(c in low[:90] for c in _cues(language, "themes", "courtesy")):
         return "greeting"
     if _PLACEHOLDER_RE.search(t) and len([w for w in words if w.upper() not in
                                           ("NAVN", "ADRESSE", "EMAIL", "TLF", "CPR")]) < 6:
@@ -173,7 +168,8 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
     """
     lower_seen: set[str] = set()
     candidates: set[str] = set()
-    streets = STREET_WORDS.get(language, ())
+    streets = _cues(language, "themes", "street_words")
+    capitalises_nouns = get_language(language).capitalises_nouns  # German: every noun
     for text, kind in zip(texts, kinds):
         text = str(text or "")
         words = list(WORD_RE.finditer(text))
@@ -187,7 +183,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
             if kind not in CONTENT_KINDS and not w.isupper():
                 candidates.add(low)
             nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-            if nxt in streets and language == "de":
+            if nxt in streets and capitalises_nouns:
                 candidates.add(low)
         for m in _POSTCODE_RE.finditer(text):
             candidates.add(m.group(1).lower())
@@ -197,7 +193,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
                 if w[:1].isupper() and not w.isupper():
                     candidates.add(w.lower())
     candidates -= stop_words(language)
-    if language == "de":
+    if capitalises_nouns:
         # Nouns are capitalised: a candidate is a name only when it is not a common word
         # of the content (it is rarer in content segments than in the lines that named it).
         return frozenset(c for c in candidates if len(c) > 1)
