@@ -149,6 +149,7 @@ TOY = {
     "stance.yaml": "version: 1\nsupport: [yay]\nconcern: [boo]\nrequest: [pls]\ncontrast: []\n"
                    "concessive: []\nignore: []\n",
     "negations.yaml": "negators: [nah]\n",
+    "themes.yaml": "courtesy: []\nstreet_words: []\n",
     "kinds.yaml": "greetings: [halo]\naddressees: []\nclosings: [bye bye]\nsender_fields: []\n"
                   "introduction: {lead: 'mi\\s+es', cue: zork}\nheading_starts: []\n",
     "redaction.yaml": "".join(f"{k}: []\n" for k in RESOURCES["redaction"]),

@@ -66,7 +66,7 @@ def test_opens_with_question_and_has_parameters_cell(path):
 
 def test_report_figures_notebook_saves_with_provenance():
     code = "\n".join(c.source for c in jupytext.read(NOTEBOOKS_DIR / "04-report-figures.ipynb").cells)
-    assert "save_figure(" in code and "report_figures(" in code
+    assert "write_figures(" in code  # report_figures() drawn and saved as build_report does
 
 
 # --------------------------------------------------------------- execution, bundled study

@@ -126,3 +126,10 @@ def test_bundled_goals_keep_their_titles():
     assert goal.label_en == "Good life chances for everyone"
     assert goal.description.startswith("Every Copenhagener") and goal.description_da.startswith("Alle københavnere")
     assert goal.text("da").startswith("Gode livschancer") and goal.text("en").startswith("Good life chances")
+
+
+def test_readme_keys_table_is_generated_from_the_schema(project_root):
+    readme = (project_root / "README.md").read_text(encoding="utf-8")
+    assert settings_table() in readme, (
+        "README's study settings table is out of date: run "
+        "`python -c \"from analysis.schema import update_readme; update_readme()\"`")

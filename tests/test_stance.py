@@ -95,3 +95,22 @@ def test_stance_evaluation_beats_all_neutral_baseline():
 ])
 def test_sentence_reading(text, language, expected):
     assert stance_of_text(text, language)[0] == expected
+
+
+def test_learned_model_fits_predicts_and_checks_labels(tmp_path):
+    from analysis.alignment.learned import StanceModel, cross_validate_stance, load_stance_model, read_labels
+
+    texts = ["Vi støtter planen.", "Vi savner en plan.", "Kommunen bør handle.", "Planen har tre dele."] * 4
+    labels = ["support", "concern", "request", "neutral"] * 4
+    model = StanceModel().fit(texts, labels)
+    assert list(model.predict(["Vi savner en plan for trafikken."])) == ["concern"]
+    cv = cross_validate_stance(texts, labels, n_splits=2)
+    assert set(cv.model) == {"learned", "cues"} and (cv.fold == "mean").sum() == 2
+    with pytest.raises(ValueError, match="unknown stance"):
+        StanceModel().fit(texts[:2], ["support", "angry"])
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(path, index=False)
+    assert list(load_stance_model(path).predict(["Vi støtter forslaget."])) == ["support"]
+    pd.DataFrame({"text": ["x"], "label": ["happy"]}).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ValueError, match="happy"):
+        read_labels(tmp_path / "bad.csv")

@@ -125,3 +125,25 @@ def test_lock_refuses_a_live_holder_and_takes_over_a_stale_one(tmp_path):
             pass
         assert lock.exists()
     assert not lock.exists()
+
+
+def test_sigkill_mid_stage_leaves_the_old_tables_and_a_lock_that_is_taken_over(tmp_path):
+    with table_set(tmp_path, "ingest", ingest_id="old"):
+        write_table(pd.DataFrame({"x": [1]}), tmp_path, "responses")
+    script = (
+        "import os, signal, pandas as pd\n"
+        "from analysis.tables import write_table\n"
+        "from analysis.tableset import folder_lock, table_set\n"
+        f"folder = {str(tmp_path)!r}\n"
+        "with folder_lock(folder), table_set(folder, 'ingest', ingest_id='new'):\n"
+        "    write_table(pd.DataFrame({'x': [2]}), folder, 'responses')\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    assert subprocess.run([sys.executable, "-c", script], env=env).returncode == -9
+    assert pd.read_parquet(tmp_path / "responses.parquet")["x"].tolist() == [1]
+    assert read_manifest(tmp_path)["ingest"]["id"] == "old"
+    assert (tmp_path / ".analysis.lock").exists()  # left by the killed run
+    with folder_lock(tmp_path), table_set(tmp_path, "ingest", ingest_id="again"):
+        write_table(pd.DataFrame({"x": [3]}), tmp_path, "responses")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
+    assert pd.read_parquet(tmp_path / "responses.parquet")["x"].tolist() == [3]

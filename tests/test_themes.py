@@ -355,6 +355,7 @@ def policy_corpus() -> tuple[pd.DataFrame, pd.DataFrame]:
     seg = pd.concat([seg, pd.DataFrame(extra)], ignore_index=True)
     responses = pd.DataFrame({"response_id": sorted(seg["response_id"].unique()),
                               "hearing": "Plan for trafik"})
+    responses["source"] = "export.csv#row=" + responses["response_id"].str[1:]
     return seg, responses
 
 
@@ -372,7 +373,7 @@ def test_readme_recipe_write_theme_tables_and_cli_give_identical_tables(tmp_path
                            title_words=sorted(responses["hearing"].dropna().unique()))
         model.fit_transform(seg["text"], groups=seg["response_id"],
                             kind=seg["kind"] if "kind" in seg else None)
-        recipe = theme_tables(model, seg)
+        recipe = theme_tables(model, seg, responses=responses)
         stage = write_theme_tables(tmp_path / "stage", n_themes="auto", language="da", random_state=0)
         assert main(["themes", str(tmp_path / "cli")]) == 0
     cli = {name: pd.read_parquet(tmp_path / "cli" / f"{name}.parquet")
@@ -382,6 +383,8 @@ def test_readme_recipe_write_theme_tables_and_cli_give_identical_tables(tmp_path
     for name, table in cli.items():
         pd.testing.assert_frame_equal(recipe[name].reset_index(drop=True), table, check_exact=True,
                                       check_dtype=False)
+    rt = recipe["response_themes"]
+    assert rt["source"].eq("export.csv#row=" + rt["response_id"].str[1:]).all()
     # the policy is the model's: title word and the sender's name are no theme terms
     terms = " ".join(recipe["themes"]["top_terms"]).lower()
     assert "trafik" not in terms.split(", ") and "vesterbro" not in terms

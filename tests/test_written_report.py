@@ -154,3 +154,14 @@ def test_rerun_is_byte_identical(large, tmp_path):
     first = {p.name: p.read_bytes() for p in paths["figures"] if p.suffix != ".json"}
     second = {p.name: p.read_bytes() for p in again["figures"] if p.suffix != ".json"}
     assert first == second
+
+
+def test_every_language_has_every_string():
+    from analysis.report.strings import STRINGS
+
+    for lang in ("da", "de"):
+        missing = set(STRINGS["en"]) - set(STRINGS[lang])
+        assert not missing, f"{lang} lacks {sorted(missing)}"
+        for key, template in STRINGS["en"].items():  # same placeholders in every language
+            assert set(re.findall(r"{(\w+)}", template)) == set(
+                re.findall(r"{(\w+)}", STRINGS[lang][key])), (lang, key)

@@ -42,6 +42,14 @@ def _abs(value: str | None) -> str | None:
     return str(Path(value).resolve()) if value else None
 
 
+def _processed(folder: str) -> Path:
+    path = Path(folder)
+    if not path.is_dir():
+        raise FileNotFoundError(f"{path}: no such processed folder. Ingest first: `analysis ingest INPUT --out {path}` "
+                                "(or `analysis run <study> --steps ingest`).")
+    return path
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from analysis.pipeline import check_study
 
@@ -87,7 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_themes(args: argparse.Namespace) -> int:
     from analysis.pipeline import log, stage_themes, study_for_folder, with_settings
 
-    study = study_for_folder(Path(args.dir))
+    study = study_for_folder(_processed(args.dir))
     flags = {"themes.k": args.k, "language": args.language, "themes.backend": args.backend,
              "random_state": args.random_state, "themes.seed_codebook": _abs(args.seed_codebook)}
     study = with_settings(study, flags, FLAG_NAMES)
@@ -104,7 +112,7 @@ def cmd_align(args: argparse.Namespace) -> int:
     from analysis.pipeline import check_inputs, log, stage_align, study_for_folder, with_settings
     from analysis.schema import Problem, SchemaError
 
-    study = study_for_folder(Path(args.dir))
+    study = study_for_folder(_processed(args.dir))
     flags = {"goals": _abs(args.goals), "codebook": _abs(args.codebook), "language": args.language,
              "random_state": args.random_state, "alignment.n_boot": args.n_boot,
              "count_campaigns": args.count_campaigns, "alignment.interval": args.interval,

@@ -260,7 +260,7 @@ def stage_align(study: StudyConfig, **overrides):
     options.update(language=study.language, random_state=study.random_state,
                    count_campaigns=study.count_campaigns)
     if options.get("stance_model"):  # a saved learned stance model, relative to the study folder
-        options["stance_model"] = Path(study.config_path).parent / options["stance_model"]
+        options["stance_model"] = study.folder / options["stance_model"]
     options.update(overrides)
     folder = study.processed_dir
     with folder_lock(folder):

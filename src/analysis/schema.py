@@ -116,6 +116,14 @@ def _bool(value):
     raise _Bad(f"{_show(value)} is not true or false", "Write true or false.")
 
 
+def _bool_or_path(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip():
+        return value
+    raise _Bad(f"{_show(value)} is neither true/false nor a file", "Write true (the study's codebook), false, or a codebook path.")
+
+
 def _choice(*allowed):
     def check(value):
         if value in allowed:
@@ -160,9 +168,9 @@ def _str_map(value):
 def _sheets(value):
     if value == "all":
         return value
-    if isinstance(value, list) and value and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
         return list(value)
-    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names or numbers, e.g. [Svar].")
+    raise _Bad(f"{_show(value)} is not a choice of sheets", "Write all, or a list of sheet names, e.g. [Svar].")
 
 
 def _any(value):
@@ -198,7 +206,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input", "path or mapping", ".", (), "a folder of documents or a table export, relative to the study folder; or a mapping with path and the input.* options", _any),
     Setting("input.path", "path", ".", (), "the folder or table when input is a mapping", _str),
     Setting("input.keep_moderated", "bool", False, (), "keep comments a platform's moderators rejected (Polis moderated = -1)", _bool),
-    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names or numbers)", _sheets),
+    Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names)", _sheets),
     Setting("input.max_mb", "number", 50.0, (), "largest file read, in MB", _number),
     Setting("input.strict", "bool", False, (), "any problem with any input stops the ingest", _bool),
     Setting("manifest", "path", None, (), "manifest CSV of a folder of documents (default: manifest.csv in it)", _opt_str),
@@ -227,7 +235,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("themes.n_top_terms", "int", 10, (), "terms shown per theme", _int(1)),
     Setting("themes.threshold", "number", 0.2, (), "least weight for a segment to belong to a theme", _number),
     Setting("themes.max_iter", "int", 400, (), "iterations of the model fit", _int(1)),
-    Setting("themes.seed_codebook", "bool", False, (), "start some themes from the codebook's priorities", _bool),
+    Setting("themes.seed_codebook", "bool or path", False, (), "start some themes from the codebook's priorities (true: the study's codebook)", _bool_or_path),
     Setting("alignment", "mapping", {}, (), "alignment settings: the alignment.* keys", _any),
     Setting("alignment.unit", "choice", "response", ("response", "segment"), "what one priority mention is counted on", _choice("segment", "response")),
     Setting("alignment.interval", "choice", "wilson", ("wilson", "jeffreys", "bootstrap"), "how confidence intervals are computed", _choice("wilson", "jeffreys", "bootstrap")),
@@ -377,6 +385,22 @@ def settings_table(markdown: bool = True) -> str:
         allowed = ", ".join(f"`{a}`" for a in s.allowed)
         rows.append(f"| `{s.name}` | {s.type} | {default} | {allowed} | {s.description} |")
     return "\n".join(rows)
+
+
+def update_readme(path: str | Path = "README.md") -> bool:
+    """Rewrite the keys table in ``README.md`` from :data:`SETTINGS`; return whether it changed.
+
+    ``python -c "from analysis.schema import update_readme; update_readme()"`` after adding a key.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    head = settings_table().splitlines()[0]
+    start = text.index(head)
+    end = text.find("\n\n", start)
+    new = text[:start] + settings_table() + (text[end:] if end >= 0 else "\n")
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:

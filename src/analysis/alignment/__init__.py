@@ -10,7 +10,7 @@ _EXPORTS = {
     "analysis.alignment.groups": ("goal_coverage", "group_priority", "group_theme", "respondent_priority",
                                   "stance_priority"),
     "analysis.alignment.intervals": ("INTERVALS", "MIN_GROUP_N", "proportion_interval"),
-    "analysis.alignment.keyness": ("keyness",),
+    "analysis.alignment.keyterms": ("keyness",),
     "analysis.alignment.resampling": ("ALL", "BOOT_CHUNK", "COUNT_CAMPAIGNS", "UNITS", "boot_ratio"),
     "analysis.alignment.tables": ("alignment_tables", "gaps", "goal_similarity", "priority_goal",
                                   "write_alignment_tables"),

@@ -201,9 +201,9 @@ def stance_priority(segment_priorities: pd.DataFrame, segments: pd.DataFrame, co
     R, P, K = len(resp), len(ids), len(STANCES)
     num = np.zeros((R, P * K))
     den = np.zeros((R, P * K))
-    ri = m["response_id"].map(r_index).to_numpy()
-    pi = m["priority_id"].map({p: i for i, p in enumerate(ids)}).to_numpy()
-    si = m["stance"].map({s: i for i, s in enumerate(STANCES)}).to_numpy()
+    ri = m["response_id"].map(r_index).to_numpy(dtype=np.int64)
+    pi = m["priority_id"].map({p: i for i, p in enumerate(ids)}).to_numpy(dtype=np.int64)
+    si = m["stance"].map({s: i for i, s in enumerate(STANCES)}).to_numpy(dtype=np.int64)
     np.add.at(num, (ri, pi * K + si), 1.0)
     for k in range(K):
         np.add.at(den, (ri, pi * K + k), 1.0)

@@ -64,34 +64,8 @@ OPPOSITION_WEIGHT = 1.5
 QUESTION_WEIGHT = 0.5
 CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
 
-# Sentence-reading cues (moved into the language registry when it lands).
-MODALS = {
-    # present-tense forms as written: past "skulle", "måtte", "had to" narrate, they do not ask
-    "da": ("skal", "bør"),
-    "en": ("has to", "have to", "must", "should", "need to", "needs to", "ought to"),
-    "de": ("muss", "müssen", "soll", "sollen", "sollte", "sollten", "müsste", "müssten"),
-}
-OPPOSITION = {
-    "da": ("være ~ imod", "stemme imod", "sige nej", "nej til", "modstand mod", "modsætte", "protestere"),
-    "en": ("be ~ against", "vote against", "no to", "say no", "oppose", "opposed to", "object to"),
-    "de": ("sein ~ gegen", "stimmen gegen", "nein zu", "nein zum", "lehnen ~ ab", "ablehnen", "dagegen",
-           "widerstand gegen"),
-}
-DEFICIT = {  # "not even", "without (doing)": something expected is missing
-    "da": ("ikke en gang", "ikke engang", "uden at"),
-    "en": ("not even", "without any"),
-    "de": ("nicht einmal", "nicht mal", "ohne dass"),
-}
-CONTRAST = {  # besides the cue file's contrast words
-    "da": ("i stedet",), "en": ("whereas",), "de": ("sondern",),
-}
-CONTRAST_AFTER_SUPPORT = {"da": ("stadig", "fortsat"), "en": ("still",), "de": ("immer noch", "weiterhin")}
-ADDITIVE = frozenset({"også", "tillige", "also", "too", "auch"})
-NOT_NEGATION = {
-    "da": ("ikke kun", "ikke blot", "ikke bare", "ikke alene", "ikke mindst", "ikke mindre"),
-    "en": ("not only", "not just", "not least", "no doubt"),
-    "de": ("nicht nur", "nicht zuletzt", "nicht minder"),
-}
+# Sentence-reading cue lists, per language in the registry (languages/<code>/stance.yaml).
+SENTENCE_KEYS = ("modals", "opposition", "deficit", "contrast_after_support", "not_negation", "additive")
 
 
 def default_cues_path(language: str = "da") -> Path:
@@ -119,6 +93,8 @@ class StanceCues:
     opposition: PhraseSet | None = None
     after_support: PhraseSet | None = None
     not_negation: PhraseSet | None = None
+    combined: PhraseSet | None = None
+    additive: frozenset[str] = frozenset()
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -163,8 +139,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         raw = lang.resource("stance")
         block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
-    modals = [((cls_w["cue"], cls_w["weight"]) if isinstance(cls_w, dict) else (cls_w, 1.0))
-              for cls_w in MODALS.get(language, ())]
+    lists = {k: [str(w) for w in (block.get(k) or [])] for k in SENTENCE_KEYS}
     for cls in CUE_CLASSES:
         for cue, weight in _cue_entries(p, language, cls, block.get(cls, [])):
             if cue.startswith("re:"):
@@ -174,23 +149,42 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
                     raise CodebookError(f"{p}: {language}.{cls}: bad regular expression {cue!r} ({exc}).") from exc
             else:
                 phrases.append(((cls, weight, cue), cue))
-    return StanceCues(
+    cues = StanceCues(
         language=language,
         phrases=PhraseSet(phrases, language, lemmatize_words=False),
         regexes=regexes,
         negators=frozenset(str(w).lower() for w in block.get("negators", [])),
-        contrast=PhraseSet([(w, w) for w in (*block.get("contrast", []), *CONTRAST.get(language, ()))], language,
-                           lemmatize_words=False),
+        contrast=PhraseSet([(w, w) for w in block.get("contrast", [])], language, lemmatize_words=False),
         concessive=PhraseSet([(w, w) for w in block.get("concessive", [])], language, lemmatize_words=False),
         ignore=PhraseSet([(w, w) for w in block.get("ignore", [])], language, lemmatize_words=False),
         version=str(raw.get("version", "")),
-        modals=PhraseSet([((w * MODAL_WEIGHT, c), c) for c, w in modals], language, lemmatize_words=False),
-        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in OPPOSITION.get(language, ())]
-                             + [((1.0, c), c) for c in DEFICIT.get(language, ())], language, lemmatize_words=False),
-        after_support=PhraseSet([(c, c) for c in CONTRAST_AFTER_SUPPORT.get(language, ())], language,
-                                lemmatize_words=False),
-        not_negation=PhraseSet([(c, c) for c in NOT_NEGATION.get(language, ())], language, lemmatize_words=False),
+        modals=PhraseSet([((MODAL_WEIGHT, c), c) for c in lists["modals"]], language, lemmatize_words=False),
+        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in lists["opposition"]]
+                             + [((1.0, c), c) for c in lists["deficit"]], language, lemmatize_words=False),
+        after_support=PhraseSet([(c, c) for c in lists["contrast_after_support"]], language, lemmatize_words=False),
+        not_negation=PhraseSet([(c, c) for c in lists["not_negation"]], language, lemmatize_words=False),
+        additive=frozenset(w.lower() for w in lists["additive"]),
     )
+    cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
+    return cues
+
+
+PHRASE_KINDS = ("phrases", "ignore", "not_negation", "contrast", "concessive", "modals", "opposition",
+                "after_support")
+
+
+def _combine(sets: dict[str, PhraseSet], language: str) -> PhraseSet:
+    """One PhraseSet holding every kind's phrases (keys ``(kind, key)``): one pass per text."""
+    out = PhraseSet([], language, lemmatize_words=False)
+    out.items = [((kind, key), text, seq) for kind, ps in sets.items() for key, text, seq in ps.items]
+    return out
+
+
+def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
+    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
+    for (kind, key), s, e in cues.combined.find(lows, lems):
+        out[kind].append((key, s, e))
+    return out
 
 
 def _is_negator(low: str, negators: frozenset[str]) -> bool:
@@ -240,31 +234,32 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     lows = [t.text.lower() for t in toks]
     lems = [lemma(w, language) for w in lows]
     ignored: set[int] = set()
-    for _, s, e in cues.ignore.find(lows, lems):
+    hits = _hits_by_kind(cues, lows, lems)
+    for _, s, e in hits["ignore"]:
         ignored.update(range(s, e))
     clause = _clause_ids(text, toks)
     not_neg: set[int] = set()
-    for _, s, e in (cues.not_negation.find(lows, lems) if cues.not_negation else []):
+    for _, s, e in hits["not_negation"]:
         not_neg.update(range(s, e))
     # "men også", "but also", "sondern auch" add rather than contrast
-    contrast_hits = sorted(s for _, s, e in cues.contrast.find(lows, lems)
-                           if not (e < len(lows) and lows[e] in ADDITIVE))
+    contrast_hits = sorted(s for _, s, e in hits["contrast"]
+                           if not (e < len(lows) and lows[e] in cues.additive))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
     negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
     concessive_spans = []
-    for _, s, e in cues.concessive.find(lows, lems):
+    for _, s, e in hits["concessive"]:
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
     question = text.rstrip().endswith("?")
 
     found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
-    for (cls, weight, _cue), s, e in cues.phrases.find(lows, lems):
+    for (cls, weight, _cue), s, e in hits["phrases"]:
         found.append((cls, weight, s, e, _cue))
-    for (weight, _cue), s, e in (cues.modals.find(lows, lems) if cues.modals and not question else []):
+    for (weight, _cue), s, e in ([] if question else hits["modals"]):
         found.append(("request", weight, s, e, _cue))
-    for (weight, _cue), s, e in (cues.opposition.find(lows, lems) if cues.opposition else []):
+    for (weight, _cue), s, e in hits["opposition"]:
         found.append(("concern", weight, s, e, _cue))
     # longest span first; on the same span the more specific cue ("bakke ikke op" before "bakke ~ op")
     found.sort(key=lambda m: (m[2], -(m[3] - m[2]), -len(m[4].replace("~", " ").split()), CUE_CLASSES.index(m[0])))
@@ -299,7 +294,7 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     first_support = min((s for c, _, s, _ in kept if c == "support"), default=None)
     pivots = list(contrast_hits)
     if first_support is not None and cues.after_support is not None:
-        pivots += [s for _, s, _ in cues.after_support.find(lows, lems)  # "stadig ... uden", "still no"
+        pivots += [s for _, s, _ in hits["after_support"]  # "stadig ... uden", "still no"
                    if s > first_support and any(_is_negator(w, cues.negators) for w in lows[s + 1:])]
     pivot = min((p for p in pivots if p > 0 or first_support is None), default=None)
     scores = {c: 0.0 for c in CUE_CLASSES}

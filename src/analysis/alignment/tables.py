@@ -56,7 +56,7 @@ from scipy import stats
 from analysis.alignment.codebook import Codebook, GoalSet, load_codebook, load_goals
 from analysis.alignment.groups import group_priority, group_theme, goal_coverage, respondent_priority, stance_priority
 from analysis.alignment.intervals import MIN_GROUP_N, check_interval
-from analysis.alignment.keyness import content_analyzer, keyness
+from analysis.alignment.keyterms import content_analyzer, keyness
 from analysis.alignment.priorities import evidence_segments, segment_priorities
 from analysis.alignment.resampling import (ALL, aggregate_units, boot_ratio, check_campaigns, check_unit,
                                            responses_frame, units)
@@ -111,8 +111,8 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     m = segment_priorities[["segment_id", "priority_id"]].astype(str).merge(seg_resp, on="segment_id")
     r_index = {r: i for i, r in enumerate(resp["response_id"])}
     m = m[m["response_id"].isin(r_index)]
-    ri = m["response_id"].map(r_index).to_numpy()
-    pi = m["priority_id"].map({p: i for i, p in enumerate(ids)}).to_numpy()
+    ri = m["response_id"].map(r_index).to_numpy(dtype=np.int64)
+    pi = m["priority_id"].map({p: i for i, p in enumerate(ids)}).to_numpy(dtype=np.int64)
     S = sim.loc[m["segment_id"].to_numpy(), gids].to_numpy()
     P, G, R = len(ids), len(gids), len(resp)
     num = np.zeros((R, P * G))

@@ -53,6 +53,7 @@ RESOURCES: dict[str, tuple[str, ...]] = {
                   "not_names", "name_particles", "loose_particles", "titles", "introductions", "fields",
                   "closings", "block_ends"),
     "kinds": ("greetings", "addressees", "closings", "sender_fields", "introduction", "heading_starts"),
+    "themes": ("courtesy", "street_words"),
     "respondents": ("organisation_words", "roles", "role_prepositions", "sender_context", "on_behalf",
                     "sender_verbs", "citizen_groups", "first_person", "type_aliases"),
 }

@@ -29,7 +29,7 @@ __all__ = ["browser_data", "browser_html"]
 _UI_KEYS = ("browse_title", "browse_themes", "browse_priorities", "browse_search",
             "browse_all_types", "browse_all_stances", "browse_quotes", "browse_response",
             "browse_pick", "browse_pick_quote", "browse_hits", "browse_no_hits",
-            "browse_legend", "browse_back", "th_stance", "th_themes", "th_priority", "th_evidence")
+            "browse_legend", "browse_back", "th_stance", "th_themes", "th_priority", "th_evidence", "none")
 
 
 def _pieces(text: str, segs: pd.DataFrame) -> list[list[Any]]:
@@ -168,6 +168,7 @@ function fillSelect(sel, first, items) {
 }
 function list(box, kind, items) {
   box.textContent = '';
+  if (!items.length) box.appendChild(el('p', {'class': 'empty'}, U.none));
   for (const it of items) {
     const n = matches(kind, it.id).length;
     const b = el('button', {'class': 'item' + (state.kind === kind && state.id === it.id ? ' active' : ''),

@@ -30,7 +30,7 @@ from analysis.report import i18n
 from analysis.report.browse import browser_data, browser_html
 from analysis.report.export import write_docx, write_xlsx
 from analysis.report.figures import (  # noqa: F401  (re-exported)
-    ReportFigure, draw_localised, report_figures, study_labels,
+    ReportFigure, clean_style, draw_localised, report_figures, study_labels,
 )
 from analysis.report.notebooks import execute_notebook, run_notebooks  # noqa: F401
 from analysis.report.provenance import FIGURE_DPI, hash_input, save_figure  # noqa: F401
@@ -56,10 +56,11 @@ def write_figures(tables: dict, study: StudyConfig) -> list[tuple[ReportFigure, 
     """Draw and save every report figure; return ``(figure, png bytes, paths)`` in order."""
     out = []
     for figure in report_figures(tables, study):
-        fig = draw_localised(figure)
-        paths = save_figure(fig, figure.name, study, inputs=figure.inputs, config=study.raw,
-                            seed=study.random_state, source_table=figure.source_table,
-                            values=figure.values)
+        with clean_style():  # drawn and saved alike in a script and in a notebook
+            fig = draw_localised(figure)
+            paths = save_figure(fig, figure.name, study, inputs=figure.inputs, config=study.raw,
+                                seed=study.random_state, source_table=figure.source_table,
+                                values=figure.values)
         plt.close(fig)
         out.append((figure, paths[0].read_bytes(), paths))
     return out

@@ -47,6 +47,7 @@ class ReportFigure:
     values: pd.DataFrame | None = None
     language: str = "en"
     n: int | None = None
+    unit: str = "response"
 
     def draw(self, ax: Any = None) -> Any:
         """Draw the figure (titles and axes in the figure's language); return the Axes."""
@@ -72,9 +73,30 @@ def localise_axes(fig: Any, language: str) -> None:
             artist.set_text(new)
 
 
+class clean_style:
+    """Matplotlib's defaults plus the package style, whatever the session set before.
+
+    A notebook's inline backend changes rcParams (dpi, bounding box, colours); inside this
+    context a figure is drawn and saved exactly as in a plain script, so the files written
+    by notebook 04 and by ``build_report`` are byte-identical.
+    """
+
+    def __enter__(self) -> "clean_style":
+        import matplotlib as mpl
+
+        self._context = mpl.rc_context()
+        self._context.__enter__()
+        mpl.rcdefaults()
+        plots.use_style()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._context.__exit__(*exc)
+
+
 def draw_localised(figure: ReportFigure) -> Any:
-    """Draw ``figure`` in the package style; return the matplotlib Figure."""
-    with plots.use_style():
+    """Draw ``figure`` in the package style (see :class:`clean_style`); return the Figure."""
+    with clean_style():
         ax = figure.draw()
     return ax.figure
 
@@ -127,7 +149,10 @@ def _with_group(response_themes: pd.DataFrame, responses: pd.DataFrame, group: s
 def _group_values(joined: pd.DataFrame, group: str) -> pd.DataFrame:
     if joined.empty:
         return pd.DataFrame(columns=[group, "theme_id", "share", "n"])
-    means = joined.groupby([group, "theme_id"], sort=True)["share"].mean().reset_index()
+    # mean over all responses of the group: a response without the theme counts 0
+    wide = joined.pivot_table(index=["response_id", group], columns="theme_id", values="share",
+                              aggfunc="sum", fill_value=0.0)
+    means = wide.groupby(level=group).mean().stack().rename("share").reset_index()
     sizes = joined.groupby(group)["response_id"].nunique().rename("n").reset_index()
     return means.merge(sizes, on=group, how="left")
 
@@ -201,23 +226,23 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
 
     def add(name: str, source: str, table: pd.DataFrame, plot: Callable[..., Any],
             kwargs: dict[str, Any] | None, inputs: dict[str, pd.DataFrame], values: pd.DataFrame,
-            n: int | None) -> None:
+            n: int | None, unit: str = "response") -> None:
         title = i18n.figure_title(lang, name)
         kw = dict(kwargs or {})
         kw.setdefault("title", title)
         figs.append(ReportFigure(name, title, source, table, plot, kw, inputs,
-                                 i18n.figure_caption(lang, name), values, lang, n))
+                                 i18n.figure_caption(lang, name), values, lang, n, unit))
 
     n_seg = int(themes["size"].sum()) if "size" in themes.columns and len(themes) else 0
     add("theme-sizes", "themes", themes, plots.theme_sizes, None, {"themes": themes},
         _with_n(themes[[c for c in ("theme_id", "label", "size", "share") if c in themes]], n_seg),
-        n_seg)
+        n_seg, "segment")
     kd = tables.get("k_diagnostics", pd.DataFrame())
     add("k-diagnostics", "k_diagnostics", kd, plots.k_diagnostics, None, {"k_diagnostics": kd},
-        _with_n(kd.rename(columns={"n_segments": "n"}), n_seg), n_seg)
+        _with_n(kd.rename(columns={"n_segments": "n"}), n_seg), n_seg, "segment")
     sm = tables.get("segment_map", pd.DataFrame())
     add("segment-map", "segment_map", sm, plots.segment_map, {"labels": labels},
-        {"segment_map": sm, "themes": themes}, _with_n(sm, len(sm)), len(sm))
+        {"segment_map": sm, "themes": themes}, _with_n(sm, len(sm)), len(sm), "segment")
     per_response = [("response", "themes-by-response")] if len(analysed) <= MAX_RESPONSE_ROWS else []
     for group, fname in [("respondent_type", "themes-by-respondent-type")] + per_response:
         joined = _with_group(rt, analysed, group, lang)
@@ -230,7 +255,7 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
     add("stance-by-priority", "alignment_stance_priority", sp, plots.stance_by_priority,
         {"count": "count", "labels": plabels}, {"alignment_stance_priority": sp},
         _label(_with_n(sp, None), "priority_id", plabels),
-        int(sp["count"].sum()) if "count" in sp.columns else None)
+        int(sp["count"].sum()) if "count" in sp.columns else None, "pair")
     tp = tables.get("alignment_type_priority", pd.DataFrame())
     n_all = _n_all(tp)
     for measure in ("mention", "salience"):
@@ -263,10 +288,12 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
     cov_rows = cov[cov["group"].astype(str) == "all"] if "group" in cov.columns else cov
     add("goal-coverage", "alignment_goal_coverage", cov, plots.goal_coverage,
         {"labels": glabels, "xlabel": i18n.figure_term(lang, "share of responses addressing the goal")},
-        {"alignment_goal_coverage": cov}, _label(_with_n(cov_rows, None), "goal_id", glabels), n_all)
+        {"alignment_goal_coverage": cov}, _label(_with_n(cov_rows, None), "goal_id", glabels),
+        _max_n(cov_rows, n_all))
     gaps = tables.get("alignment_gaps", pd.DataFrame())
     add("priority-gaps", "alignment_gaps", gaps, plots.priority_gaps, {"labels": plabels},
-        {"alignment_gaps": gaps}, _label(_with_n(gaps, None), "priority_id", plabels), n_all)
+        {"alignment_gaps": gaps}, _label(_with_n(gaps, None), "priority_id", plabels),
+        _max_n(gaps, n_all))
     camp = tables.get("campaign_table")
     if camp is None:  # ingest marks duplicate groups on responses; summarise them here
         camp = pd.DataFrame()
@@ -282,13 +309,22 @@ def report_figures(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None
         add("themes-over-time", "segment_themes", over_time, plots.themes_over_time,
             {"xlabel": over_time.attrs.get("unit", "month")},
             {"segment_themes": tables.get("segment_themes", pd.DataFrame()),
-             "responses": responses}, over_time, int(over_time.groupby("period")["n"].first().sum()))
+             "responses": responses}, over_time, int(over_time.groupby("period")["n"].first().sum()),
+            "segment")
     return figs
+
+
+def _max_n(table: pd.DataFrame, default: int | None) -> int | None:
+    if "n" in table.columns and table["n"].notna().any():
+        return int(table["n"].max())
+    return default
 
 
 def _n_all(tp: pd.DataFrame) -> int | None:
     if {"group", "n"} <= set(tp.columns):
         rows = tp[tp["group"].astype(str) == "all"]
+        if "measure" in rows.columns and (rows["measure"] == "mention").any():
+            rows = rows[rows["measure"] == "mention"]  # responses, not segments
         if len(rows):
             return int(rows["n"].max())
     return None

@@ -350,7 +350,8 @@ def report_blocks(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None,
     if not small and shown:
         blocks.append(Block("h2", i18n.text(lang, "figures")))
         for i, (fig, png) in enumerate(shown, start=1):
-            caption = fig.caption + (" " + i18n.text(lang, "caption_n", n=fig.n) if fig.n else "")
+            unit = i18n.text(lang, f"unit_{fig.unit}")
+            caption = fig.caption + (" " + i18n.text(lang, "caption_n", n=fig.n, unit=unit) if fig.n else "")
             caption += " " + i18n.text(lang, "figure_values", name=fig.name)
             blocks.append(Block("figure", fig.title, extra={"png": png, "caption": caption,
                                                             "number": i18n.text(lang, "figure_n", i=i),

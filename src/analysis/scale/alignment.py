@@ -24,7 +24,7 @@ def _goal_space(texts: list[str], goals, language: str):
     """TF-IDF lemma space fitted on ``texts`` + the goals' texts (as ``goal_similarity``)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from analysis.alignment.keyness import content_analyzer
+    from analysis.alignment.keyterms import content_analyzer
 
     gtexts = [g.text(language) for g in goals]
     vec = TfidfVectorizer(analyzer=content_analyzer(language), sublinear_tf=True, min_df=1)

@@ -31,42 +31,19 @@ from analysis.text import WORD_RE, stop_words
 CONTENT_KINDS = ("content", "heading")
 KINDS = ("content", "heading", "greeting", "sender", "signature", "furniture")
 
-# Opening words of greetings, sign-offs and sender lines, per language (lower case).
-GREETINGS = {
-    "da": ("kære", "til", "hej", "goddag"),
-    "en": ("dear", "hello", "to whom it may concern"),
-    "de": ("sehr geehrte", "sehr geehrter", "liebe", "lieber", "hallo", "guten tag"),
-}
-SIGN_OFFS = {
-    "da": ("med venlig hilsen", "med venlige hilsner", "venlig hilsen", "venlige hilsner",
-           "mvh", "hilsen", "de bedste hilsner", "bedste hilsner", "på vegne af"),
-    "en": ("kind regards", "best regards", "regards", "yours sincerely", "sincerely",
-           "yours faithfully", "best wishes", "on behalf of"),
-    "de": ("mit freundlichen grüßen", "freundliche grüße", "viele grüße", "beste grüße",
-           "grüße", "mfg", "im auftrag", "im namen"),
-}
-SENDER_LABELS = {
-    "da": ("afsender", "fra", "navn", "adresse", "e-mail", "email", "telefon", "tlf"),
-    "en": ("from", "sender", "name", "address", "e-mail", "email", "phone", "tel"),
-    "de": ("absender", "von", "name", "adresse", "anschrift", "e-mail", "email", "telefon", "tel"),
-}
-# Courtesy and cover lines: thanks for the chance to respond, "herewith we send …".
-COURTESY = {
-    "da": ("tak for muligheden", "takker for muligheden", "tak for invitationen",
-           "takker for invitationen", "hermed fremsendes", "hermed sendes", "vedhæftet er",
-           "vedhæftet findes"),
-    "en": ("thank you for the opportunity", "thanks for the opportunity",
-           "we welcome the opportunity", "please find attached", "please find enclosed"),
-    "de": ("vielen dank für die möglichkeit", "danke für die möglichkeit",
-           "bedanken uns für die möglichkeit", "hiermit übersenden", "anbei finden sie",
-           "anbei erhalten sie"),
-}
-# Street words that follow a name in a German address ("Venloer Straße").
-STREET_WORDS = {
-    "de": ("straße", "strasse", "str", "weg", "platz", "allee", "gasse", "ring", "damm", "ufer"),
-    "da": ("vej", "gade", "allé", "plads", "boulevard", "stræde"),
-    "en": ("street", "road", "avenue", "lane", "square"),
-}
+# The cues are language data: greetings, closings and sender fields come from the
+# registry's ``kinds`` resource (as ingest reads them), courtesy lines and street words
+# from its ``themes`` resource.
+
+
+def _cues(language: str, resource: str, key: str) -> tuple[str, ...]:
+    from analysis.languages import get_language
+
+    try:
+        return tuple(sorted(get_language(language).words(resource, key)))
+    except ValueError:
+        return ()
+
 
 _PLACEHOLDER_RE = re.compile(r"\[(?:NAVN|ADRESSE|EMAIL|TLF|CPR)\]")
 _FURNITURE_RE = re.compile(r"^[\s\W\d_]*$|^\s*(?:side|page|seite)\s+\d+(?:\s*(?:af|of|von)\s*\d+)?\s*$",
@@ -115,13 +92,13 @@ def segment_kind(text: str, language: str = "da") -> str:
         return "furniture"
     words = WORD_RE.findall(t)
     short = len(words) <= 12
-    if _starts_with(low, SIGN_OFFS.get(language, ())):
+    if _starts_with(low, _cues(language, "kinds", "closings")):
         return "signature"
-    if short and any(low.startswith(lab + ":") for lab in SENDER_LABELS.get(language, ())):
+    if short and any(low.startswith(lab + ":") for lab in _cues(language, "kinds", "sender_fields")):
         return "sender"
-    if short and _starts_with(low, GREETINGS.get(language, ())) and t.rstrip().endswith((",", "!", ":")):
+    if short and _starts_with(low, _cues(language, "kinds", "greetings")) and t.rstrip().endswith((",", "!", ":")):
         return "greeting"
-    if len(words) <= 30 and any(c in low[:90] for c in COURTESY.get(language, ())):
+    if len(words) <= 30 and any(c in low[:90] for c in _cues(language, "themes", "courtesy")):
         return "greeting"
     if _PLACEHOLDER_RE.search(t) and len([w for w in words if w.upper() not in
                                           ("NAVN", "ADRESSE", "EMAIL", "TLF", "CPR")]) < 6:
@@ -191,7 +168,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
     """
     lower_seen: set[str] = set()
     candidates: set[str] = set()
-    streets = STREET_WORDS.get(language, ())
+    streets = _cues(language, "themes", "street_words")
     capitalises_nouns = get_language(language).capitalises_nouns  # German: every noun
     for text, kind in zip(texts, kinds):
         text = str(text or "")

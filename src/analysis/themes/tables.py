@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.text import WORD_RE
 from analysis.themes.describe import NO_THEME_ID, NO_THEME_LABEL, quotable, rank_quotes
 from analysis.themes.hierarchy import segment_map, theme_levels, theme_tree
 from analysis.themes.labels import attach_labels
@@ -31,8 +32,8 @@ def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
     A quote is a complete content sentence (:func:`analysis.themes.describe.quotable`:
     no heading, greeting, sender line, signature or list number) whose main theme is the
     theme, ranked by typicality (cosine to the theme's term vector) × theme weight, ties
-    broken by position; at most ``per_response`` per response; identical texts once;
-    written in full.
+    broken by position; at most ``per_response`` per response; identical and
+    near-identical texts (80 % of their words shared: campaign copies) once; written in full.
 
     Parameters
     ----------
@@ -75,14 +76,15 @@ def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
     for j, tid in enumerate(model.theme_ids_):
         idx = np.flatnonzero((assigned == tid) & ok)
         order = idx[rank_quotes(typical[idx, j], W[idx, j], idx)]
-        seen: set[str] = set()
+        chosen: list[frozenset[str]] = []
         per: dict[str, int] = {}
         rank = 0
         for i in order:
-            key = " ".join(texts[i].lower().split())
-            if key in seen or per.get(rids[i], 0) >= per_response:
-                continue
-            seen.add(key)
+            words = frozenset(WORD_RE.findall(texts[i].lower()))
+            if per.get(rids[i], 0) >= per_response or any(
+                    len(words & w) >= 0.8 * len(words | w) for w in chosen):
+                continue  # a near-copy (campaign text) of a quote already chosen
+            chosen.append(words)
             per[rids[i]] = per.get(rids[i], 0) + 1
             rank += 1
             rows.append({"theme_id": int(tid), "rank": rank, "segment_id": sids[i],
@@ -164,7 +166,8 @@ def _response_themes(model: ThemeModel, segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
-                 saved_labels: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                 saved_labels: pd.DataFrame | None = None,
+                 responses: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All theme tables for a model fitted on ``segments["text"]`` (same rows, same order).
 
     Parameters
@@ -173,6 +176,9 @@ def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
     segments : DataFrame with ``segment_id``, ``response_id``, ``text``
     saved_labels : DataFrame, optional
         A ``theme_labels.csv`` table with user-edited labels (see :func:`attach_labels`).
+    responses : DataFrame, optional
+        The responses table; its ``source`` (the file or row each response came from) is
+        carried into ``response_themes`` so it joins back to the input.
 
     Returns
     -------
@@ -199,6 +205,10 @@ def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
         raise ValueError(f"The model was fitted on {model.weights_.shape[0]} segments but "
                          f"{len(segments)} were given; pass the very segments it was fitted on.")
     segments = segments.reset_index(drop=True)
+    if responses is not None and "source" in responses and "source" not in segments:
+        src = responses.drop_duplicates("response_id").set_index(
+            responses.drop_duplicates("response_id")["response_id"].astype(str))["source"]
+        segments = segments.assign(source=segments["response_id"].astype(str).map(src).to_numpy())
     label_table = attach_labels(model, saved_labels)
     sk = model.skipped_
     pos = sk["index"].to_numpy(dtype=int)
@@ -388,7 +398,9 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
                             **params)
     model.fit(segments["text"], groups=segments["response_id"].astype(str),
               kind=segments["kind"] if "kind" in segments else None)
-    tables = theme_tables(model, segments, saved_labels=saved)
+    resp_path = folder / "responses.parquet"
+    responses = pd.read_parquet(resp_path) if resp_path.is_file() else None
+    tables = theme_tables(model, segments, saved_labels=saved, responses=responses)
     folder.mkdir(parents=True, exist_ok=True)
     for name, csv in (("themes", True), ("segment_themes", False), ("response_themes", True),
                       ("theme_quotes", True), ("k_diagnostics", True), ("theme_tree", True),
