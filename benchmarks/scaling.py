@@ -328,7 +328,7 @@ def projection(rows: list[dict], n_responses: int = 22_000_000, form_share: floa
     lines = ["", f"## Projection: {n_responses / 1e6:.0f} million responses, {form_share:.0%} form letters", "",
              f"From the {big:,}-segment Dask run ({ing['responses']:,} responses, {seg_per_resp:.2f} segments per "
              f"response → {n_seg / 1e6:.0f} million segments).", "",
-             "| stage | measured CPU s per 1,000 rows (per-partition tasks) | rows | task hours (CPU) | "
+             "| stage | task s per 1,000 rows (measured, per-partition tasks) | rows | task hours | "
              f"hours on {workers} workers | serial client s (measured) |", "|---|---:|---:|---:|---:|---:|"]
     total_task_h = total_h = 0.0
     for stage, task in TASKS.items():
@@ -348,7 +348,7 @@ def projection(rows: list[dict], n_responses: int = 22_000_000, form_share: floa
         lines.append(f"| {stage} | {per_k:.2f} | {rows_22 / 1e6:.1f} M | {task_h:.1f} | {task_h / workers:.2f} | "
                      f"{serial:.0f} |")
     peaks = [max(r.get("worker_peak_rss_mb", [0])) for r in at.values()]
-    lines += ["", f"Task CPU in all: {total_task_h:.0f} core-hours; on {workers} workers of one core "
+    lines += ["", f"Task time in all: {total_task_h:.0f} worker-hours; on {workers} workers of one core "
                   f"({worker_gb:.0f} GB each) about {total_h:.1f} hours of wall time for the per-partition work, "
                   f"at the measured worker peak of {max(peaks):.0f} MB per worker (it is set by the partition "
                   "size and the theme model, not by the corpus)."]
