@@ -185,9 +185,20 @@ def test_registering_a_folder_checks_every_resource(toy_language):
 
 
 def test_builtin_folders_hold_only_known_resources():
+    from analysis.languages import OPTIONAL_RESOURCES
+
     for code in ("da", "en", "de", "sv"):
         names = {p.stem for p in (PACKAGE_FOLDER / code).glob("*.yaml")}
-        assert names == set(RESOURCES), code
+        assert set(RESOURCES) <= names <= set(RESOURCES) | set(OPTIONAL_RESOURCES), code
+
+
+def test_report_words_are_an_optional_resource_with_an_english_fallback():
+    from analysis.report import i18n
+
+    assert get_language("da").has_resource("report") and not get_language("sv").has_resource("report")
+    assert i18n.text("da", "responses_n", n=3) == "3 svar"
+    assert i18n.text("sv", "responses_n", n=3) == i18n.text("en", "responses_n", n=3)
+    assert i18n.number(0.256, "da", 2) == "0,26" and i18n.number(1234.5, "en", 1) == "1,234.5"
 
 
 def test_swedish_signature_and_sender_are_recognised():

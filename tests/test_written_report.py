@@ -157,7 +157,7 @@ def test_rerun_is_byte_identical(large, tmp_path):
 
 
 def test_every_language_has_every_string():
-    from analysis.report.strings import STRINGS
+    from analysis.report.i18n import STRINGS
 
     for lang in ("da", "de"):
         missing = set(STRINGS["en"]) - set(STRINGS[lang])

@@ -14,6 +14,7 @@ modules look words up here and never hard-code them.
 """
 
 from analysis.languages.registry import (
+    OPTIONAL_RESOURCES,
     RESOURCES,
     Language,
     LanguageError,
@@ -26,6 +27,7 @@ from analysis.languages.registry import (
 )
 
 __all__ = [
+    "OPTIONAL_RESOURCES",
     "RESOURCES",
     "Language",
     "LanguageError",

@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 __all__ = [
+    "OPTIONAL_RESOURCES",
     "RESOURCES",
     "Language",
     "LanguageError",
@@ -56,6 +57,13 @@ RESOURCES: dict[str, tuple[str, ...]] = {
     "themes": ("courtesy", "street_words"),
     "respondents": ("organisation_words", "roles", "role_prepositions", "sender_context", "on_behalf",
                     "sender_verbs", "citizen_groups", "first_person", "type_aliases"),
+}
+
+
+# Resources a language may leave out; what needs them falls back to English (the report's words).
+OPTIONAL_RESOURCES: dict[str, tuple[str, ...]] = {
+    "report": ("strings", "respondent_types", "stances", "figure_terms", "figure_titles",
+               "figure_captions", "figure_phrases", "decimal", "thousands"),
 }
 
 
@@ -109,6 +117,14 @@ class Language:
     def resource_path(self, resource: str) -> Path:
         """Path of one resource file (``<folder>/<resource>.yaml``)."""
         return self.resource_folder / f"{resource}.yaml"
+
+    def has_resource(self, resource: str) -> bool:
+        """Whether the language's folder holds ``resource`` (for optional resources).
+
+        >>> get_language("da").has_resource("report")
+        True
+        """
+        return self.resource_path(resource).is_file()
 
     def resource(self, resource: str) -> dict[str, Any]:
         """The parsed YAML mapping of ``resource``, checked for its required keys (cached).
@@ -193,16 +209,18 @@ def _load_yaml(path: Path) -> dict[str, Any]:
 
 
 def _read_resource(lang: Language, resource: str) -> dict[str, Any]:
-    if resource not in RESOURCES:
-        raise LanguageError(f"unknown language resource {resource!r}; the resources are {sorted(RESOURCES)}.")
+    required = RESOURCES.get(resource, OPTIONAL_RESOURCES.get(resource))
+    if required is None:
+        raise LanguageError(f"unknown language resource {resource!r}; the resources are "
+                            f"{sorted(RESOURCES) + sorted(OPTIONAL_RESOURCES)}.")
     path = lang.resource_path(resource)
     if not path.is_file():
         raise LanguageError(
             f"language {lang.code!r} ({lang.name}) has no {resource!r} resource: create {path} "
-            f"with the keys {', '.join(RESOURCES[resource])} (see the files of 'da' for the format)."
+            f"with the keys {', '.join(required)} (see the files of 'da' for the format)."
         )
     data = _load_yaml(path)
-    missing = [k for k in RESOURCES[resource] if k not in data]
+    missing = [k for k in required if k not in data]
     if missing:
         raise LanguageError(f"{path}: missing key(s) {', '.join(missing)}; add them (an empty list [] is allowed).")
     return data
