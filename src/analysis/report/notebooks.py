@@ -83,6 +83,10 @@ def _strip_volatile(nb: Any, parameters: Mapping[str, Any]) -> Any:
     return nb
 
 
+#: How often a kernel that dies before it answers is started again.
+KERNEL_START_ATTEMPTS = 3
+
+
 def execute_notebook(source: str | os.PathLike, target: str | os.PathLike, *,
                      parameters: Mapping[str, Any], cwd: str | os.PathLike | None = None,
                      timeout: int = 900) -> Path:
@@ -97,12 +101,20 @@ def execute_notebook(source: str | os.PathLike, target: str | os.PathLike, *,
     source, target = Path(source), Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        nb = pm.execute_notebook(
-            str(source), None, parameters=dict(parameters), kernel_name="python3",
-            progress_bar=False, log_output=False, cwd=str(cwd or source.parent),
-            start_timeout=120, execution_timeout=timeout,
-            kernel_manager_class=_kernel_manager_class(),
-        )
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                nb = pm.execute_notebook(
+                    str(source), None, parameters=dict(parameters), kernel_name="python3",
+                    progress_bar=False, log_output=False, cwd=str(cwd or source.parent),
+                    start_timeout=120, execution_timeout=timeout,
+                    kernel_manager_class=_kernel_manager_class(),
+                )
+                break
+            except RuntimeError as exc:
+                # A kernel that dies while starting (two kernels racing for one free port on
+                # a busy machine) is started again; a failing cell is not retried.
+                if "Kernel died" not in str(exc) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
     except pm.PapermillExecutionError as exc:
         raise RuntimeError(
             f"{source.name}: cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}. "
