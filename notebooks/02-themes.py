@@ -32,15 +32,19 @@ report_root = None  # None: reports/
 # %%
 # %matplotlib inline
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis.report import plots
 from analysis.report import report_figures
+from analysis.report.notebooks import missing_tables
 from analysis.tables import load_study_tables
 
 plots.use_style()
 pd.set_option("display.max_colwidth", 100)
 cfg, tables = load_study_tables(study, processed_root, report_root)
+note = missing_tables(cfg, tables, ["themes", "response_themes", "segment_themes", "k_diagnostics"])
+if note:  # a stage not run yet: say which command makes the tables
+    display(Markdown(note))
 themes = tables.get("themes", pd.DataFrame())
 figures = {f.name: f for f in report_figures(tables, cfg)}
 print(f"{cfg.title}: {len(themes)} themes")

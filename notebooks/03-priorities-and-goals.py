@@ -33,15 +33,19 @@ report_root = None  # None: reports/
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis.report import plots
 from analysis.report import report_figures
+from analysis.report.notebooks import missing_tables
 from analysis.tables import load_study_tables
 
 plots.use_style()
 pd.set_option("display.max_colwidth", 100)
 cfg, tables = load_study_tables(study, processed_root, report_root)
+note = missing_tables(cfg, tables, ["segment_priorities", "alignment_type_priority", "alignment_goal_coverage"])
+if note:  # a stage not run yet: say which command makes the tables
+    display(Markdown(note))
 figures = report_figures(tables, cfg)
 by_name = {f.name: f for f in figures}
 segment_priorities = tables.get("segment_priorities", pd.DataFrame())

@@ -30,16 +30,19 @@ report_root = None  # None: reports/
 
 # %%
 # %matplotlib inline
-import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import Image, Markdown, display
 
 from analysis.report import plots
-from analysis.report import report_figures, save_figure
+from analysis.report import write_figures
+from analysis.report.notebooks import missing_tables
 from analysis.tables import load_study_tables
 
 plots.use_style()
 cfg, tables = load_study_tables(study, processed_root, report_root)
+note = missing_tables(cfg, tables, ["themes", "alignment_type_priority"])
+if note:  # a stage not run yet: say which command makes the tables
+    display(Markdown(note))
 
 # %% [markdown] tags=["remove-from-report"]
 # ## The figures
@@ -50,13 +53,11 @@ cfg, tables = load_study_tables(study, processed_root, report_root)
 
 # %% tags=["remove-from-report"]
 saved = []
-for figure in report_figures(tables, cfg):
-    ax = figure.draw()
-    paths = save_figure(ax.figure, figure.name, cfg, inputs=figure.inputs, config=cfg.raw,
-                        seed=cfg.random_state, source_table=figure.source_table)
+# write_figures draws every figure of report_figures() and saves it with save_figure(), exactly
+# as build_report does (same bytes), then we show it with its title and how to read it
+for figure, png, paths in write_figures(tables, cfg):
     display(Markdown(f"### {figure.title}\n\n{figure.caption}"))
-    display(ax.figure)
-    plt.close(ax.figure)
+    display(Image(data=png))
     saved.append({"figure": figure.name, "source_table": figure.source_table,
                   "rows": len(figure.table), "files": ", ".join(p.name for p in paths)})
 

@@ -108,12 +108,12 @@ def test_keyness_g2_and_bh():
     seg = pd.DataFrame({"segment_id": [f"s{i}" for i in range(6)], "response_id": ["a", "a", "a", "b", "b", "b"],
                         "text": ["cykelsti cykelsti cykelsti"] * 3 + ["biomasse fjernvarme"] * 3})
     resp = pd.DataFrame({"response_id": ["a", "b"], "respondent_type": ["citizen", "organisation"]})
-    k = keyness(seg, resp, min_count=1)
+    k = keyness(seg, resp, min_count=1, min_responses=1)
     row = k[(k.group == "citizen") & (k.term == "cykelsti")].iloc[0]
     # 9 vs 0 occurrences in 9 vs 6 tokens: G2 = 2*9*ln(15/9)
     assert row.g2 == pytest.approx(2 * 9 * np.log(15 / 9))
     assert row.direction == "over" and row.value > 0 and row.q_value >= row.p_value
-    assert keyness(seg.assign(response_id="a"), resp, min_count=1).empty
+    assert keyness(seg.assign(response_id="a"), resp, min_count=1, min_responses=1).empty
 
 
 def test_bootstrap_is_deterministic():
@@ -156,3 +156,37 @@ def test_blivhoert_tables(tmp_path):
     cov = tables["alignment_goal_coverage"]
     assert (cov[cov.group == "all"].value > 0).all()
     assert tables["alignment_gaps"].raised.any()
+
+
+def test_theme_heatmap_means_over_all_responses_of_the_group():
+    from analysis.report import plots
+
+    # citizen a: theme 0 only; citizen b: themes 0 and 1; the heatmap used to show 0.7 for (citizen, 0)
+    joined = pd.DataFrame({"response_id": ["a", "b", "b"], "respondent_type": ["citizen"] * 3,
+                           "theme_id": [0, 0, 1], "share": [1.0, 0.4, 0.6]})
+    with plots.use_style():
+        ax = plots.theme_heatmap(joined)
+    grid = ax.images[0].get_array()
+    assert grid[0, 0] == pytest.approx(0.7) and grid[0, 1] == pytest.approx(0.3)
+    assert float(np.asarray(grid).sum()) == pytest.approx(1.0)
+    assert ax.get_yticklabels()[0].get_text() == "citizen (n=2)"
+    assert set(ax.plotted_values["n"]) == {2}
+    joined2 = pd.DataFrame({"response_id": ["a", "b"], "respondent_type": ["citizen"] * 2,
+                            "theme_id": [0, 1], "share": [1.0, 1.0]})
+    with plots.use_style():
+        grid2 = plots.theme_heatmap(joined2).images[0].get_array()
+    assert np.allclose(grid2, [[0.5, 0.5]])  # not [[1, 1]]
+
+
+def test_figures_note_unit_n_and_small_groups(frame):
+    from analysis.report import plots
+
+    *_, tables = frame
+    with plots.use_style():
+        ax = plots.respondent_comparison(tables["alignment_type_priority"], measure="mention")
+        eff = plots.group_effects(tables["alignment_effects"])
+    assert "unit: response" in ax.get_xlabel() and "wilson" in ax.get_xlabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "all (n=5)" in legend and any("small" in t for t in legend)
+    assert {"n", "small_group"} <= set(ax.plotted_values.columns)
+    assert "odds ratio" in eff.get_xlabel() or eff.texts  # no-data Axes when one type only

@@ -63,7 +63,7 @@ def test_seed_terms_shape():
     ("  - {id: jobs, label_en: Jobs, goals: [g1], terms: {da: ['']}}\n", "is empty"),
     ("  - {id: jobs, label_en: Jobs, goals: [g1], patterns: {da: ['(unclosed']}}\n", "not a valid regular expression"),
     (OK + OK, "duplicate id 'jobs'"),
-    ("  - {id: jobs, goals: [g1], terms: {da: [job]}}\n", "missing field 'label_en'"),
+    ("  - {id: jobs, goals: [g1], terms: {da: [job]}}\n", "missing field 'label'"),
     ("  - {id: jobs, label_en: Jobs, terms: {da: [job]}}\n", "missing field 'goals'"),
     ("  - {id: Jobs!, label_en: Jobs, goals: [g1], terms: {da: [job]}}\n", "not a slug"),
     ("  - {id: jobs, label_en: Jobs, goals: [g1]}\n", "no terms, phrases or patterns"),
@@ -121,4 +121,4 @@ def test_themes_accepts_seed_terms():
     segs = pd.DataFrame({"segment_id": [f"r{i}:0:0" for i in range(len(texts))],
                          "response_id": [f"r{i}" for i in range(len(texts))], "text": texts})
     model = themes.ThemeModel(seed_terms=cb.seed_terms("da"), random_state=0)
-    model.fit(segs)
+    model.fit(segs["text"])

@@ -233,7 +233,7 @@ def test_respondent_comparison_one_series_per_group_with_intervals():
     table = LARGE["comparison"]
     ax = plots.respondent_comparison(table)
     assert len(ax.containers) == table["group"].nunique()
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text().split(" (n=")[0] for t in ax.get_legend().get_texts()]  # labels carry n
     assert sorted(legend) == sorted(g.replace("_", " ") for g in table["group"].unique())
     # every point has a horizontal error bar
     for container in ax.containers:

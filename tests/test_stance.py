@@ -72,3 +72,45 @@ def test_stance_evaluation_beats_all_neutral_baseline():
     assert res["held-out"].set_index("stance").loc["macro", "f1"] > \
         res["held-out (all-neutral baseline)"].set_index("stance").loc["macro", "f1"]
     assert set(ours.index) == set(STANCES) | {"macro"}
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Jeg er imod at fjerne parkeringspladser.", "da", "concern"),
+    ("Vi er ikke imod planen.", "da", "neutral"),
+    ("NO to the Fairness Ordinance", "en", "concern"),
+    ("We are against closing the library.", "en", "concern"),
+    ("Wir sind gegen den Abriss der Halle.", "de", "concern"),
+    ("The budget has to pass before the summer.", "en", "request"),
+    ("Kommunen skal sikre flere cykelstier.", "da", "request"),
+    ("Die Stadt muss mehr Bäume pflanzen.", "de", "request"),
+    ("Det er en positiv udvikling, at ledigheden falder, men der er stadig flere borgere uden beskæftigelse.",
+     "da", "concern"),
+    ("Det er en positiv udvikling, at stadig flere borgere er i beskæftigelse.", "da", "support"),
+    ("The plan is good, but the timeline is far too long and nothing is funded.", "en", "concern"),
+    ("Der Plan ist gut, aber es fehlt die Finanzierung.", "de", "concern"),
+    ("Vi støtter ikke forslaget.", "da", "concern"),
+    ("Udvalget støtter ikke kun planen, men også handleplanen.", "da", "support"),
+    ("Vi har ikke behov for flere parkeringspladser.", "da", "neutral"),
+    ("Skulle vi så ikke have fået et svar?", "da", "concern"),
+])
+def test_sentence_reading(text, language, expected):
+    assert stance_of_text(text, language)[0] == expected
+
+
+def test_learned_model_fits_predicts_and_checks_labels(tmp_path):
+    from analysis.alignment.learned import StanceModel, cross_validate_stance, load_stance_model, read_labels
+
+    texts = ["Vi støtter planen.", "Vi savner en plan.", "Kommunen bør handle.", "Planen har tre dele."] * 4
+    labels = ["support", "concern", "request", "neutral"] * 4
+    model = StanceModel().fit(texts, labels)
+    assert list(model.predict(["Vi savner en plan for trafikken."])) == ["concern"]
+    cv = cross_validate_stance(texts, labels, n_splits=2)
+    assert set(cv.model) == {"learned", "cues"} and (cv.fold == "mean").sum() == 2
+    with pytest.raises(ValueError, match="unknown stance"):
+        StanceModel().fit(texts[:2], ["support", "angry"])
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": texts, "label": labels}).to_csv(path, index=False)
+    assert list(load_stance_model(path).predict(["Vi støtter forslaget."])) == ["support"]
+    pd.DataFrame({"text": ["x"], "label": ["happy"]}).to_csv(tmp_path / "bad.csv", index=False)
+    with pytest.raises(ValueError, match="happy"):
+        read_labels(tmp_path / "bad.csv")

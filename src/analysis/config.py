@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from analysis.schema import PLAIN_NAME_RE, ConfigError, Problem, SchemaError, read_yaml, validate_settings, written
+
+__all__ = ["ConfigError", "SchemaError", "StudyConfig", "load_study", "folder_study", "study_config_path"]
+
+from analysis.languages import language_codes
 
 
 def find_project_root(start: Path | None = None) -> Path:
@@ -43,19 +47,18 @@ REPORTS = PROJECT_ROOT / "reports"
 FIGURES = REPORTS  # figures live in reports/<study>/figures/
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 
-LANGUAGES = ("da", "en", "de")
+LANGUAGES = language_codes()  # from the language registry
 RESPONDENT_TYPES = ("committee", "local_council", "organisation", "citizen", "unknown")
-
-
-class ConfigError(ValueError):
-    """A study configuration is missing, unreadable or inconsistent."""
 
 
 @dataclass
 class StudyConfig:
     """Everything a run needs to know about one consultation.
 
-    Attributes mirror ``study.yaml``; paths are already resolved.
+    Attributes mirror ``study.yaml`` (see :data:`analysis.schema.SETTINGS` for every key);
+    paths are already resolved. ``themes`` holds only the ``themes:`` keys the file wrote
+    (they override :class:`~analysis.themes.ThemeModel` defaults); ``settings`` holds every
+    key with its default.
     """
 
     name: str
@@ -65,7 +68,7 @@ class StudyConfig:
     language: str = "da"
     hearing: str = ""
     manifest: Path | None = None
-    text_col: str = "text"
+    text_col: str | None = None
     id_col: str | None = None
     meta_cols: dict[str, str] = field(default_factory=dict)
     goals: Path | None = None
@@ -75,8 +78,14 @@ class StudyConfig:
     random_state: int = 0
     processed_dir: Path = Path()
     report_dir: Path = Path()
-    config_path: Path = Path()
+    config_path: Path | None = Path()
     raw: dict[str, Any] = field(default_factory=dict)
+    count_campaigns: str = "per_response"
+    engine: str = "local"
+    scheduler: str | None = None
+    alignment: dict[str, Any] = field(default_factory=dict)
+    input_options: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def figures_dir(self) -> Path:
@@ -93,7 +102,10 @@ def _resolve(folder: Path, value: str | None) -> Path | None:
 def study_config_path(name_or_path: str | os.PathLike) -> Path:
     """Find a study's YAML from a study name, a folder or a YAML path."""
     p = Path(name_or_path)
-    for candidate in (p, p / "study.yaml", DATA_RAW / str(name_or_path) / "study.yaml"):
+    candidates = [p, p / "study.yaml"]
+    if PLAIN_NAME_RE.match(str(name_or_path)):  # a name never reaches outside data/raw
+        candidates.append(DATA_RAW / str(name_or_path) / "study.yaml")
+    for candidate in candidates:
         if candidate.is_file():
             return candidate.resolve()
     known = sorted(d.name for d in DATA_RAW.glob("*") if (d / "study.yaml").is_file())
@@ -103,46 +115,86 @@ def study_config_path(name_or_path: str | os.PathLike) -> Path:
     )
 
 
+def study_from_settings(settings: dict[str, Any], folder: Path, *, config_path: Path | None = None,
+                        raw: dict[str, Any] | None = None, processed_dir: Path | None = None,
+                        processed_root: Path | None = None, report_root: Path | None = None) -> StudyConfig:
+    """Build a :class:`StudyConfig` from validated settings (see :func:`analysis.schema.validate_settings`).
+
+    >>> from analysis.schema import validate_settings
+    >>> settings, _ = validate_settings({"name": "demo", "language": "en"})
+    >>> study_from_settings(settings, Path("/tmp/demo")).language
+    'en'
+    """
+    folder = Path(folder)
+    name = settings.get("name") or folder.name
+    options = dict(settings["input"])
+    input_path = _resolve(folder, options.pop("path", ".") or ".")
+    return StudyConfig(
+        name=name,
+        title=settings.get("title") or name,
+        folder=folder,
+        input=input_path,
+        language=settings["language"],
+        hearing=settings.get("hearing") or settings.get("title") or name,
+        manifest=_resolve(folder, settings.get("manifest")),
+        text_col=settings.get("text_col"),
+        id_col=settings.get("id_col"),
+        meta_cols=dict(settings.get("meta_cols") or {}),
+        goals=_resolve(folder, settings.get("goals")),
+        codebook=_resolve(folder, settings.get("codebook")),
+        themes=written(settings, "themes"),
+        redact=dict(settings["redact"]),
+        random_state=settings["random_state"],
+        processed_dir=Path(processed_dir) if processed_dir else (processed_root or DATA_PROCESSED) / name,
+        report_dir=(report_root or REPORTS) / name,
+        config_path=config_path,
+        raw=dict(raw or {}),
+        count_campaigns=settings["count_campaigns"],
+        engine=settings["engine"],
+        scheduler=settings.get("scheduler"),
+        alignment=dict(settings["alignment"]),
+        input_options=options,
+        settings=settings,
+    )
+
+
+def read_study_settings(path: Path) -> tuple[dict[str, Any], dict[str, Any], list[Problem]]:
+    """Parse and validate one ``study.yaml``: (raw mapping, settings, problems)."""
+    raw, problems = read_yaml(path)
+    settings, more = validate_settings(raw if not problems else {}, path)
+    problems += more
+    if not settings.get("name") and not PLAIN_NAME_RE.match(path.parent.name):
+        problems.append(Problem(str(path), "name", f"the folder name {path.parent.name!r} is not a plain name",
+                                "Add e.g. name: my-study (letters, digits, '-', '_', '.')."))
+    return (raw if isinstance(raw, dict) else {}), settings, problems
+
+
 def load_study(name_or_path: str | os.PathLike, processed_root: Path | None = None,
-               report_root: Path | None = None) -> StudyConfig:
-    """Read and validate a study's ``study.yaml``.
+               report_root: Path | None = None, processed_dir: Path | None = None) -> StudyConfig:
+    """Read and validate a study's ``study.yaml``; every problem at once in a :class:`SchemaError`.
+
+    ``processed_dir`` (a folder) overrides ``processed_root / name``.
 
     >>> cfg = load_study("udsatte-byomraader-2025")  # doctest: +SKIP
     """
     path = study_config_path(name_or_path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}). Fix the syntax and rerun.") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of settings at the top level.")
-    folder = path.parent
-    name = str(raw.get("name") or folder.name)
-    language = str(raw.get("language", "da"))
-    if language not in LANGUAGES:
-        raise ConfigError(f"{path}: language {language!r} is not one of {LANGUAGES}.")
-    input_path = _resolve(folder, raw.get("input", "."))
-    assert input_path is not None
-    themes = dict(raw.get("themes") or {})
-    cfg = StudyConfig(
-        name=name,
-        title=str(raw.get("title", name)),
-        folder=folder,
-        input=input_path,
-        language=language,
-        hearing=str(raw.get("hearing", raw.get("title", name))),
-        manifest=_resolve(folder, raw.get("manifest")),
-        text_col=str(raw.get("text_col", "text")),
-        id_col=raw.get("id_col"),
-        meta_cols=dict(raw.get("meta_cols") or {}),
-        goals=_resolve(folder, raw.get("goals")),
-        codebook=_resolve(folder, raw.get("codebook")),
-        themes=themes,
-        redact=dict(raw.get("redact") or {}),
-        random_state=int(raw.get("random_state", 0)),
-        processed_dir=(processed_root or DATA_PROCESSED) / name,
-        report_dir=(report_root or REPORTS) / name,
-        config_path=path,
-        raw=raw,
-    )
-    return cfg
+    raw, settings, problems = read_study_settings(path)
+    if problems:
+        raise SchemaError(problems)
+    return study_from_settings(settings, path.parent, config_path=path, raw=raw, processed_dir=processed_dir,
+                               processed_root=processed_root, report_root=report_root)
+
+
+def folder_study(processed_dir: Path, **settings_overrides: Any) -> StudyConfig:
+    """Settings for a processed folder that came from no ``study.yaml`` (all defaults).
+
+    >>> folder_study(Path("/tmp/out"), language="en").processed_dir
+    PosixPath('/tmp/out')
+    """
+    settings, problems = validate_settings(settings_overrides, "settings")
+    if problems:
+        raise SchemaError(problems)
+    folder = Path(processed_dir)
+    if not settings.get("name"):
+        settings["name"] = folder.name if PLAIN_NAME_RE.match(folder.name) else "study"
+    return study_from_settings(settings, folder, processed_dir=folder)

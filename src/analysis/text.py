@@ -12,11 +12,13 @@ Cleaning and segmentation live in :mod:`analysis.corpus.cleaning` and
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Iterable, NamedTuple
 
+from analysis.languages import LanguageError, get_language, language_codes
 
-LANGUAGES = ("da", "en", "de")
+LANGUAGES = language_codes()  # the registered languages (see analysis.languages)
 
 # A word: letters (æ, ø, å, ä, ö, ü, ß included) or digits, with inner hyphens or
 # apostrophes ("CO2-udledning", "don't"). No character class strips diacritics.
@@ -41,9 +43,12 @@ def tokenize(text: str) -> list[Token]:
 
 
 def check_language(language: str) -> str:
-    """Return ``language`` if supported, else raise a clear ``ValueError``."""
-    if language not in LANGUAGES:
-        raise ValueError(f"language {language!r} is not supported; use one of {LANGUAGES}")
+    """Return ``language`` if it is registered, else raise a clear ``ValueError``.
+
+    >>> check_language("da")
+    'da'
+    """
+    get_language(language)
     return language
 
 
@@ -54,13 +59,14 @@ def lemma(word: str, language: str = "da") -> str:
     >>> lemma("byområder", "da")
     'byområde'
     """
+    code = get_language(language).lemmatizer
+    low = word.lower()
+    if low.isdigit() or code is None:
+        return low
     import simplemma
 
-    low = word.lower()
-    if low.isdigit():
-        return low
     try:
-        out = simplemma.lemmatize(low, lang=check_language(language))
+        out = simplemma.lemmatize(low, lang=code)
     except ValueError:
         raise
     except Exception:  # simplemma has no entry: keep the word as written
@@ -70,70 +76,60 @@ def lemma(word: str, language: str = "da") -> str:
 
 @lru_cache(maxsize=16)
 def _stemmer(language: str):
+    name = get_language(language).stemmer
+    if name is None:
+        return None
     import Stemmer
 
-    names = {"da": "danish", "en": "english", "de": "german"}
-    return Stemmer.Stemmer(names[check_language(language)])
+    return Stemmer.Stemmer(name)
 
 
 def stem(word: str, language: str = "da") -> str:
-    """Snowball stem of the lower-cased ``word`` (PyStemmer).
+    """Snowball stem of the lower-cased ``word`` (PyStemmer; the word itself without a stemmer).
 
     >>> stem("uddannelsen", "da")
     'uddan'
     """
-    return _stemmer(language).stemWord(word.lower())
+    stemmer = _stemmer(language)
+    return word.lower() if stemmer is None else stemmer.stemWord(word.lower())
+
+
+class _ConsultationStopWords(Mapping):
+    """Read-only view ``{language: frozenset}`` of the ``consultation`` stop words in the registry."""
+
+    def __getitem__(self, language: str) -> frozenset[str]:
+        try:
+            return get_language(language).words("stop_words", "consultation")
+        except LanguageError as exc:
+            raise KeyError(language) from exc
+
+    def __iter__(self):
+        return iter(language_codes())
+
+    def __len__(self) -> int:
+        return len(language_codes())
 
 
 # Words every consultation uses that say nothing about its themes: the genre's own
-# vocabulary, salutations and signature lines. Extend per study in study.yaml.
-CONSULTATION_STOP_WORDS: dict[str, frozenset[str]] = {
-    "da": frozenset(
-        """
-        høringssvar høringssvaret høringssvarene høring høringen høringsperiode høringsmateriale
-        udvalg udvalget udvalgets kommune kommunen kommunens københavns københavn
-        udkast udkastet bemærke bemærker bemærkning bemærkninger
-        venlig venlige hilsen hilsner mvh kære tak takke takker muligheden mulighed
-        vedhæftet vedlagt hermed bilag afsender vedr vedrørende
-        side pkt nr bl.a f.eks ca jf evt mv osv
-        se fx samt mm
-        bør foreslå foreslår foreslås forslag forslaget forslagene ønske ønsker ønskes
-        opfordre opfordrer anbefale anbefaler anbefales mene mener finde finder vigtig vigtigt
-        vigtige desuden herunder derudover endvidere fremadrettet gerne ift ifm iht
-        kommentar kommentarer kommentere svar svare
-        formand forperson næstformand næstforperson konsulent projektleder direktør medstifter
-        sekretariatschef medlem bestyrelse bestyrelsesmedlem
-        lokaludvalg lokaludvalget lokaludvalgets lokaludvalgsmøde lokaludvalgsmødet
-        """.split()
-    ),
-    "en": frozenset(
-        """
-        consultation response responses comment comments council committee draft
-        should would suggest suggests suggestion recommend recommends think believe important
-        dear regards sincerely thanks thank kind attached attachment
-        page re e.g i.e etc
-        """.split()
-    ),
-    "de": frozenset(
-        """
-        stellungnahme konsultation anhang anbei entwurf gemeinde ausschuss
-        sollte sollten vorschlag vorschläge empfehlen wichtig finde meiner meinung
-        freundlichen grüßen grüße sehr geehrte geehrter danke dank
-        seite bzw z.b usw
-        """.split()
-    ),
-}
+# vocabulary, salutations and signature lines (``languages/<code>/stop_words.yaml``).
+# Extend per study in study.yaml.
+CONSULTATION_STOP_WORDS: Mapping[str, frozenset[str]] = _ConsultationStopWords()
 
 
 @lru_cache(maxsize=32)
 def _general_stop_words(language: str) -> frozenset[str]:
-    import stopwordsiso
+    lang = get_language(language)
+    words = set(lang.words("stop_words", "general"))
+    if lang.stopwords is not None:
+        import stopwordsiso
 
-    return frozenset(w.lower() for w in stopwordsiso.stopwords(check_language(language)))
+        words |= {w.lower() for w in stopwordsiso.stopwords(lang.stopwords)}
+    return frozenset(words)
 
 
 def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True) -> frozenset[str]:
-    """General stop words (stopwords-iso) plus the consultation list plus ``extra``.
+    """General stop words (stopwords-iso and the language's ``general`` list), the
+    consultation list and ``extra``.
 
     Both the words and their lemmas are included so that lemma-level features
     are filtered the same way as surface forms.
@@ -148,7 +144,7 @@ def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bo
 def _stop_words(language: str, extra: tuple[str, ...], consultation: bool) -> frozenset[str]:
     words = set(_general_stop_words(language))
     if consultation:
-        words |= CONSULTATION_STOP_WORDS[language]
+        words |= get_language(language).words("stop_words", "consultation")
     words |= set(extra)
     words |= {lemma(w, language) for w in list(words) if WORD_RE.fullmatch(w)}
     return frozenset(words)
@@ -160,14 +156,13 @@ def proper_names(texts: Iterable[str], language: str = "da", min_count: int = 2,
 
     Names of senders, places and people ("Miljøpunkt Amager", "Valby Lokaludvalg") say
     who wrote, not what about; a theme model drops them so that signatures do not form
-    themes. Acronyms (``CO2``, ``CCS``) are kept. German capitalises every noun, so for
-    ``de`` nothing is returned.
+    themes. Acronyms (``CO2``, ``CCS``) are kept. For a language that capitalises every
+    noun (German: ``capitalises_nouns`` in the registry) nothing is returned.
 
     >>> sorted(proper_names(["Vi bor i Valby.", "Valby Lokaludvalg mener noget.", "Også i Valby er der grønt."]))
     ['valby']
     """
-    check_language(language)
-    if language == "de":
+    if get_language(language).capitalises_nouns:
         return frozenset()
     capital: dict[str, int] = {}
     total: dict[str, int] = {}

@@ -34,6 +34,8 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 import yaml
 
+from analysis.alignment.codebook_schema import pick, read_codebook, read_goals
+from analysis.schema import Problem, SchemaError, read_yaml
 from analysis.text import LANGUAGES, lemma, stop_words, tokenize
 
 COMPOUND_MIN_LEN = 5
@@ -42,8 +44,11 @@ GOAL_KINDS = ("strategic", "delivery")
 MATCHER_FIELDS = ("terms", "phrases", "patterns", "exclude")
 
 
-class CodebookError(ValueError):
-    """A goals or codebook file is missing, malformed or inconsistent."""
+class CodebookError(SchemaError):
+    """A goals or codebook file is missing, malformed or inconsistent (``problems`` lists all)."""
+
+    def __init__(self, problems):
+        super().__init__([Problem("", "", problems)] if isinstance(problems, str) else problems)
 
 
 # --------------------------------------------------------------------------- word syntax
@@ -178,15 +183,26 @@ class Goal:
     description: str
     description_da: str = ""
     key_terms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    titles: Mapping[str, str] = field(default_factory=dict)
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+    language: str = "da"
 
     @property
     def strategic(self) -> bool:
         return self.kind == "strategic"
 
+    def title(self, language: str = "da") -> str:
+        """The goal's title in ``language``, else in the goals file's own language."""
+        if not self.titles:
+            return self.title_da if language == "da" else self.label_en
+        return pick(self.titles, language, self.language)
+
     def text(self, language: str = "da") -> str:
         """Text describing the goal in ``language`` (title, description, key terms)."""
         desc = self.description_da if language == "da" and self.description_da else self.description
-        title = self.title_da if language == "da" else self.label_en
+        if self.descriptions:
+            desc = pick(self.descriptions, language, self.language)
+        title = self.title(language)
         return " ".join([title, desc, " ".join(self.key_terms.get(language, ()))]).strip()
 
 
@@ -240,6 +256,14 @@ class Priority:
     exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     label_da: str = ""
     description: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    language: str = "da"
+
+    def label(self, language: str = "da") -> str:
+        """The priority's label in ``language``, else in the codebook's own language."""
+        if not self.labels:
+            return self.label_da if language == "da" and self.label_da else self.label_en
+        return pick(self.labels, language, self.language)
 
 
 @dataclass(frozen=True)
@@ -327,164 +351,82 @@ class Codebook:
 
 
 # -------------------------------------------------------------------------------- loading
-def _read_yaml(path: Path, what: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise CodebookError(f"{path}: no such {what} file. Create it or fix the path in study.yaml.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML ({exc}). Fix the syntax and rerun.") from exc
-    if not isinstance(raw, dict):
-        raise CodebookError(f"{path}: expected a mapping at the top level (version:, {what}...).")
-    if "version" not in raw or raw["version"] in (None, ""):
-        raise CodebookError(f"{path}: missing field 'version'. Add e.g. `version: 1` at the top.")
-    return raw
+def _goal(e: Mapping[str, Any]) -> Goal:
+    titles, descriptions, own = e["titles"], e["descriptions"], e["language"]
+    return Goal(e["id"], e["kind"], titles.get("da", ""), pick(titles, "en", own),
+                pick(descriptions, "en", own), descriptions.get("da", ""), e["key_terms"],
+                titles=dict(titles), descriptions=dict(descriptions), language=own)
 
 
-def _check_keys(path: Path, where: str, entry: Mapping, allowed: Iterable[str], required: Iterable[str]) -> None:
-    allowed = list(allowed)
-    unknown = [k for k in entry if k not in allowed]
-    if unknown:
-        raise CodebookError(f"{path}: {where}: unknown field(s) {unknown}; allowed: {allowed}.")
-    for k in required:
-        if k not in entry or entry[k] is None or (isinstance(entry[k], str) and not entry[k].strip()):
-            raise CodebookError(f"{path}: {where}: missing field {k!r}. Add it and rerun.")
+def load_goals(path: str | Path, language: str | None = None) -> GoalSet:
+    """Read and validate a ``goals.yaml``; every problem at once in a :class:`CodebookError`.
 
-
-def _check_id(path: Path, where: str, value: Any, seen: set[str]) -> str:
-    if not isinstance(value, str) or not SLUG_RE.match(value):
-        raise CodebookError(
-            f"{path}: {where}: id {value!r} is not a slug (lower-case letters, digits, '_', "
-            f"starting with a letter)."
-        )
-    if value in seen:
-        raise CodebookError(f"{path}: {where}: duplicate id {value!r}. Ids must be unique.")
-    seen.add(value)
-    return value
-
-
-def _lang_lists(path: Path, where: str, name: str, value: Any, *, kind: str) -> dict[str, tuple[str, ...]]:
-    """Validate ``{language: [str, ...]}`` for terms / phrases / patterns / exclude."""
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise CodebookError(f"{path}: {where}: {name!r} must map a language ({LANGUAGES}) to a list.")
-    out: dict[str, tuple[str, ...]] = {}
-    for lang, items in value.items():
-        if lang not in LANGUAGES:
-            raise CodebookError(f"{path}: {where}: {name}: unknown language {lang!r}; use one of {LANGUAGES}.")
-        if items is None:
-            items = []
-        if not isinstance(items, list):
-            raise CodebookError(f"{path}: {where}: {name}.{lang} must be a list of strings.")
-        clean = []
-        for i, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip() or not item.strip("*=~ "):
-                raise CodebookError(
-                    f"{path}: {where}: {name}.{lang}[{i}] is empty ({item!r}). Remove it or write the word."
-                )
-            item = item.strip()
-            if kind == "term" and re.search(r"\s", item):
-                raise CodebookError(
-                    f"{path}: {where}: {name}.{lang}[{i}] {item!r} has several words; "
-                    f"move it to 'phrases'."
-                )
-            if kind == "regex":
-                try:
-                    re.compile(item)
-                except re.error as exc:
-                    raise CodebookError(
-                        f"{path}: {where}: {name}.{lang}[{i}] {item!r} is not a valid regular "
-                        f"expression ({exc})."
-                    ) from exc
-            clean.append(item)
-        out[lang] = tuple(clean)
-    return out
-
-
-def load_goals(path: str | Path) -> GoalSet:
-    """Read and validate a ``goals.yaml``.
+    A title in the file's language (top-level ``language:``, else ``language``, else
+    ``da``) is enough; ``title: {da: …, en: …}`` or ``title_<lang>`` add others.
 
     >>> goals = load_goals("data/raw/udsatte-byomraader-2025/goals.yaml")  # doctest: +SKIP
     >>> goals.strategic_ids                                                # doctest: +SKIP
     ['life_chances', 'safe_attractive_areas']
     """
     path = Path(path)
-    raw = _read_yaml(path, "goals")
-    _check_keys(path, "top level", raw, ["version", "policy", "language", "goals"], ["goals"])
-    entries = raw["goals"]
-    if not isinstance(entries, list) or not entries:
-        raise CodebookError(f"{path}: 'goals' must be a non-empty list of goals.")
-    seen: set[str] = set()
-    goals = []
-    for i, e in enumerate(entries):
-        where = f"goal #{i + 1}" + (f" {e.get('id')!r}" if isinstance(e, dict) and e.get("id") else "")
-        if not isinstance(e, dict):
-            raise CodebookError(f"{path}: {where}: expected a mapping with id, kind, title_da, ...")
-        _check_keys(
-            path, where, e,
-            ["id", "kind", "title_da", "label_en", "description", "description_da", "key_terms"],
-            ["id", "kind", "title_da", "label_en", "description"],
-        )
-        gid = _check_id(path, where, e["id"], seen)
-        if e["kind"] not in GOAL_KINDS:
-            raise CodebookError(f"{path}: {where}: kind {e['kind']!r} is not one of {GOAL_KINDS}.")
-        key_terms = _lang_lists(path, where, "key_terms", e.get("key_terms"), kind="phrase")
-        goals.append(Goal(gid, e["kind"], str(e["title_da"]).strip(), str(e["label_en"]).strip(),
-                          " ".join(str(e["description"]).split()),
-                          " ".join(str(e.get("description_da") or "").split()), key_terms))
-    if not any(g.strategic for g in goals):
-        raise CodebookError(f"{path}: no goal has kind 'strategic'; at least one is needed.")
-    return GoalSet(tuple(goals), str(raw["version"]), str(raw.get("policy") or ""), path)
+    raw, entries, problems = read_goals(path, language)
+    if problems:
+        raise CodebookError(problems)
+    return GoalSet(tuple(_goal(e) for e in entries), str(raw["version"]), str(raw.get("policy") or ""), path)
 
 
-def load_codebook(path: str | Path, goals: str | Path | GoalSet | None = None) -> Codebook:
+def load_codebook(path: str | Path, goals: str | Path | GoalSet | None = None,
+                  language: str | None = None) -> Codebook:
     """Read and validate a ``codebook.yaml``; check goal ids against ``goals``.
 
     ``goals`` may be a :class:`GoalSet`, a path, or ``None`` (then the codebook's
     ``goals_file``, relative to the codebook, is used when given; without any goals file
-    goal ids are not checked).
+    goal ids are not checked). Every problem (of both files) comes at once in a
+    :class:`CodebookError`.
 
     >>> cb = load_codebook("data/raw/udsatte-byomraader-2025/codebook.yaml")  # doctest: +SKIP
     >>> "negative_social_control" in cb.ids                                   # doctest: +SKIP
     True
     """
     path = Path(path)
-    raw = _read_yaml(path, "codebook")
-    _check_keys(path, "top level", raw, ["version", "study", "goals_file", "ignore", "priorities"], ["priorities"])
+    problems = validate_goals_and_codebook(None if isinstance(goals, GoalSet) else goals, path, language=language,
+                                           goal_ids=goals.ids if isinstance(goals, GoalSet) else None)
+    if problems:
+        raise CodebookError(problems)
+    raw, _, _, _ = read_codebook(path, language=language)
     if goals is None and raw.get("goals_file"):
         goals = path.parent / str(raw["goals_file"])
-    goalset = goals if isinstance(goals, GoalSet) or goals is None else load_goals(goals)
-    ignore = _lang_lists(path, "top level", "ignore", raw.get("ignore"), kind="phrase")
-    entries = raw["priorities"]
-    if not isinstance(entries, list) or not entries:
-        raise CodebookError(f"{path}: 'priorities' must be a non-empty list.")
-    seen: set[str] = set()
-    priorities = []
-    allowed = ["id", "label_en", "label_da", "description", "goals", *MATCHER_FIELDS]
-    for i, e in enumerate(entries):
-        where = f"priority #{i + 1}" + (f" {e.get('id')!r}" if isinstance(e, dict) and e.get("id") else "")
-        if not isinstance(e, dict):
-            raise CodebookError(f"{path}: {where}: expected a mapping with id, label_en, goals, terms ...")
-        _check_keys(path, where, e, allowed, ["id", "label_en", "goals"])
-        pid = _check_id(path, where, e["id"], seen)
-        glist = e["goals"]
-        if not isinstance(glist, list) or not all(isinstance(g, str) for g in glist):
-            raise CodebookError(f"{path}: {where}: 'goals' must be a list of goal ids (may be empty: []).")
-        if goalset is not None:
-            for g in glist:
-                if g not in goalset.ids:
-                    raise CodebookError(
-                        f"{path}: {where}: unknown goal id {g!r}; goals in {goalset.path}: {goalset.ids}."
-                    )
-        terms = _lang_lists(path, where, "terms", e.get("terms"), kind="term")
-        phrases = _lang_lists(path, where, "phrases", e.get("phrases"), kind="phrase")
-        patterns = _lang_lists(path, where, "patterns", e.get("patterns"), kind="regex")
-        exclude = _lang_lists(path, where, "exclude", e.get("exclude"), kind="phrase")
-        if not any(terms.values()) and not any(phrases.values()) and not any(patterns.values()):
-            raise CodebookError(
-                f"{path}: {where}: no terms, phrases or patterns in any language; add at least one."
-            )
-        priorities.append(Priority(pid, str(e["label_en"]).strip(), tuple(glist), terms, phrases, patterns,
-                                   exclude, str(e.get("label_da") or ""), str(e.get("description") or "")))
-    return Codebook(tuple(priorities), str(raw["version"]), goalset, ignore, str(raw.get("study") or ""), path)
+    goalset = goals if isinstance(goals, GoalSet) or goals is None else load_goals(goals, language)
+    _, entries, ignore, _ = read_codebook(path, goalset.ids if goalset else None, language=language)
+    priorities = tuple(
+        Priority(e["id"], pick(e["labels"], "en", e["language"]), e["goals"], e["terms"], e["phrases"], e["patterns"],
+                 e["exclude"], e["labels"].get("da", ""), pick(e["descriptions"], "en", e["language"]),
+                 labels=dict(e["labels"]), language=e["language"])
+        for e in entries)
+    return Codebook(priorities, str(raw["version"]), goalset, ignore, str(raw.get("study") or ""), path)
+
+
+def validate_goals_and_codebook(goals: str | Path | None, codebook: str | Path | None, *,
+                                language: str | None = None, goal_ids: Iterable[str] | None = None) -> list:
+    """Every problem of a goals and a codebook file (either may be ``None``), without raising.
+
+    The codebook's goal ids are checked against ``goal_ids``, else the goals file (given,
+    or the codebook's ``goals_file``).
+
+    >>> validate_goals_and_codebook("data/raw/udsatte-byomraader-2025/goals.yaml",
+    ...                             "data/raw/udsatte-byomraader-2025/codebook.yaml")  # doctest: +SKIP
+    []
+    """
+    problems = []
+    if codebook is not None and goals is None and goal_ids is None:
+        raw, _ = read_yaml(Path(codebook))
+        if isinstance(raw, dict) and raw.get("goals_file"):
+            goals = Path(codebook).parent / str(raw["goals_file"])
+    if goals is not None:
+        _, entries, found = read_goals(Path(goals), language)
+        problems += found
+        if goal_ids is None and entries:  # ids of the goals that have one, even if other fields are wrong
+            goal_ids = [e["id"] for e in entries if e["id"]]
+    if codebook is not None:
+        problems += read_codebook(Path(codebook), goal_ids, Path(goals) if goals else None, language)[3]
+    return problems

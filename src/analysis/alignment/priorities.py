@@ -16,7 +16,11 @@ Rules (the codebook file documents the term syntax):
    no, without; nicht, kein, ohne) among the three words before it, in the same clause,
    is flagged ``negated``. A negated priority in a segment whose cue stance is neutral
    states a deficit, so that row's stance is ``concern``; explicit cues win otherwise.
-4. Stance comes from :func:`analysis.alignment.stance.segment_stance` (one per segment) and is
+4. Evidence comes only from ``content`` segments (:func:`evidence_segments`): headings,
+   greetings, sender lines, signatures and page furniture never count, and the
+   respondent's own name is blanked out of its segments ("Cyklistforbundet mener ..."
+   does not raise cycling).
+5. Stance comes from :func:`analysis.alignment.stance.segment_stance` (one per segment) and is
    copied to each priority row (with rule 3).
 
 Speed: each distinct word form is lemmatised and matched once (cached), so work grows
@@ -38,13 +42,13 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.alignment.codebook import Codebook, PhraseSet, load_codebook, word_regex
-from analysis.alignment.stance import load_cues, segment_stance
+from analysis.alignment.stance import segment_stance
+from analysis.languages import get_language
 from analysis.text import check_language, lemma, tokenize
 
 NEGATION_WINDOW = 3
 CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
 ELIDED_HYPHEN = re.compile(r"-\s")
-ELISION_JOINERS = frozenset({"og", "eller", "samt", "and", "or", "und", "oder"})
 COLUMNS = ["segment_id", "priority_id", "evidence", "n_matches", "negated", "stance", "cue"]
 
 
@@ -72,10 +76,9 @@ class PriorityMatcher:
         items += [((None, "ignore"), ph) for ph in codebook.ignore.get(language, ())]
         items += [((p.id, "exclude"), ph) for p in codebook for ph in p.exclude.get(language, ())]
         self._phrases = PhraseSet(items, language)
-        try:
-            self._negators = load_cues(language).negators
-        except Exception:  # cue file without this language: no negation flags
-            self._negators = frozenset()
+        lang = get_language(language)
+        self._negators = lang.words("negations", "negators")
+        self._joiners = lang.words("cleaning", "elision_joiners")
         self._word_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def _word(self, low: str) -> tuple[str, tuple[str, ...]]:
@@ -123,7 +126,7 @@ class PriorityMatcher:
         # Elided compounds: in "Beskæftigelses- og Integrationsudvalget" the first word
         # shares the head of the last one; when that one is ignored, so is the first.
         for i in range(len(toks) - 2, -1, -1):
-            if (claimed.get(i + 2, "") is None and lows[i + 1] in ELISION_JOINERS
+            if (claimed.get(i + 2, "") is None and lows[i + 1] in self._joiners
                     and ELIDED_HYPHEN.match(text, toks[i].end)):
                 claimed[i] = None
         for i, (_, prios) in enumerate(info):
@@ -138,6 +141,40 @@ class PriorityMatcher:
              self._negated(text, toks, lows, s))
             for pid, s, e in found
         ]
+
+
+MIN_NAME_CHARS = 3
+
+
+def evidence_segments(segments: pd.DataFrame, responses: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The segments that may count as evidence, with the respondent's own name blanked.
+
+    Keeps ``kind == "content"`` segments (all segments when there is no ``kind``
+    column). When ``responses`` has ``respondent``, every occurrence of that name in the
+    response's segments (case-insensitive) is replaced by spaces of the same length, so
+    character offsets stay valid.
+
+    >>> seg = pd.DataFrame({"segment_id": ["a", "b"], "response_id": ["r", "r"],
+    ...                     "kind": ["content", "signature"],
+    ...                     "text": ["Cyklistforbundet ønsker flere cykelstier.", "Cyklistforbundet"]})
+    >>> resp = pd.DataFrame({"response_id": ["r"], "respondent": ["Cyklistforbundet"]})
+    >>> evidence_segments(seg, resp)["text"].tolist()
+    ['                 ønsker flere cykelstier.']
+    """
+    from analysis.alignment.resampling import content_segments
+
+    out = content_segments(segments).copy()
+    if responses is None or "respondent" not in responses.columns or not len(out):
+        return out
+    names = dict(zip(responses["response_id"].astype(str), responses["respondent"].fillna("").astype(str)))
+    texts = out["text"].fillna("").astype(str).to_numpy().copy()
+    for i, rid in enumerate(out["response_id"].astype(str).to_numpy()):
+        name = names.get(rid, "").strip()
+        if len(name) >= MIN_NAME_CHARS and name.lower() in texts[i].lower():
+            rx = re.compile(re.escape(name), re.IGNORECASE)
+            texts[i] = rx.sub(lambda m: " " * len(m.group(0)), texts[i])
+    out["text"] = texts
+    return out
 
 
 def segment_priorities(segments: pd.DataFrame, codebook: Codebook | str | Path, language: str = "da",

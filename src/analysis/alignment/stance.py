@@ -1,7 +1,28 @@
 """Stance of a segment: support, concern, request or neutral, from cue words.
 
-The cues live in ``analysis/resources/stance_cues.yaml`` (Danish, English, German); the
-file documents the cue syntax and the rules (negation, concession, contrast, ties).
+The cues of each language live in the language registry, ``languages/<code>/stance.yaml``
+(the negators in ``negations.yaml``); the file documents the cue syntax. On top of the word cues the sentence is read for:
+
+- **scope of negation**: a negator ("ikke", "not", "nicht", ...) reaches a cue up to
+  three words later within the same clause, or the word right before it (V2 order:
+  "støtter ikke", "unterstützen nicht"); clause breaks (punctuation, contrast words)
+  end its scope; "ikke kun", "not only", "nicht nur" are not negations. A negated
+  support cue counts for concern, a negated concern cue is dropped.
+- **scope of contrast**: after "men", "dog", "but", "however", "aber", "jedoch", ... the
+  tail carries the main point (its cues weigh 1.5). A tail without cues
+  of its own after a support cue in the head states what is still wrong: concern
+  ("en positiv udvikling ..., men der er stadig flere uden beskæftigelse"). "stadig",
+  "still", "immer noch" open such a tail only after a support cue and before a negator
+  ("stadig flere uden beskæftigelse"); "men også", "but also" add, they do not contrast.
+- **requests by modal verbs** in the present tense: "skal", "bør", "has to", "must",
+  "should", "muss", "soll" ask for something (weight 0.6, so an explicit cue wins),
+  also when negated after the verb ("bør ikke"); not in a question, and not with a
+  negator right before a request cue ("ikke behov for").
+- **deficits**: "ikke en gang", "uden at", "not even", "nicht einmal" are concern.
+- **questions** without any cue are read as rhetorical criticism: concern (weight 0.5).
+- **opposition**: "er imod", "stemmer imod", "nej til", "be against", "no to",
+  "oppose", "sind gegen", "nein zu", "lehnen ... ab" are concern (weight 1.5).
+
 Stance is a property of the segment, not of a priority: :mod:`analysis.alignment.priorities`
 copies it onto every priority the segment raises.
 
@@ -11,6 +32,8 @@ copies it onto every priority the segment raises.
 ...                               "Det er væsentligt, at planen koordineres med nationale tiltag."]})
 >>> segment_stance(segs, "da")[["segment_id", "stance"]].values.tolist()
 [['a', 'support'], ['b', 'request']]
+>>> stance_of_text("Jeg er imod at fjerne parkeringspladser.")[0]
+'concern'
 """
 
 from __future__ import annotations
@@ -18,7 +41,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +50,31 @@ import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
 from analysis.text import check_language, lemma, tokenize
+from analysis.languages import get_language
 
 STANCES = ("support", "concern", "request", "neutral")
 CUE_CLASSES = ("support", "concern", "request")
 TIE_ORDER = ("request", "concern", "support")  # who wins a tie
 CONTRAST_WEIGHT = 1.5
 CONCESSIVE_WEIGHT = 0.5
-NEGATION_WINDOW = 2
+NEGATION_WINDOW = 3        # words a negator reaches forward, within its clause
+HEAD_WEIGHT = 1.0          # cues before a contrast word
+MODAL_WEIGHT = 0.6
+OPPOSITION_WEIGHT = 1.5
+QUESTION_WEIGHT = 0.5
+CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]–—]")
+
+# Sentence-reading cue lists, per language in the registry (languages/<code>/stance.yaml).
+SENTENCE_KEYS = ("modals", "opposition", "deficit", "contrast_after_support", "not_negation", "additive")
 
 
-def default_cues_path() -> Path:
-    """Path of the packaged cue file."""
-    return Path(str(resources.files("analysis") / "resources" / "stance_cues.yaml"))
+def default_cues_path(language: str = "da") -> Path:
+    """Path of the registry's cue file of ``language``.
+
+    >>> default_cues_path("da").name
+    'stance.yaml'
+    """
+    return get_language(language).resource_path("stance")
 
 
 @dataclass
@@ -54,6 +89,12 @@ class StanceCues:
     concessive: PhraseSet
     ignore: PhraseSet
     version: str
+    modals: PhraseSet | None = None
+    opposition: PhraseSet | None = None
+    after_support: PhraseSet | None = None
+    not_negation: PhraseSet | None = None
+    combined: PhraseSet | None = None
+    additive: frozenset[str] = frozenset()
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -83,15 +124,22 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
     'da'
     """
     check_language(language)
-    p = Path(path) if path else default_cues_path()
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
-    if not isinstance(raw, dict) or language not in raw:
-        raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
-    block = raw[language]
+    if path:
+        p = Path(path)
+        try:
+            raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise CodebookError(f"{p}: cannot read stance cues ({exc}).") from exc
+        if not isinstance(raw, dict) or language not in raw:
+            raise CodebookError(f"{p}: no cues for language {language!r}; add a `{language}:` block.")
+        block = raw[language]
+    else:
+        lang = get_language(language)
+        p = lang.resource_path("stance")
+        raw = lang.resource("stance")
+        block = {**raw, "negators": sorted(lang.words("negations", "negators"))}
     phrases, regexes = [], []
+    lists = {k: [str(w) for w in (block.get(k) or [])] for k in SENTENCE_KEYS}
     for cls in CUE_CLASSES:
         for cue, weight in _cue_entries(p, language, cls, block.get(cls, [])):
             if cue.startswith("re:"):
@@ -101,7 +149,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
                     raise CodebookError(f"{p}: {language}.{cls}: bad regular expression {cue!r} ({exc}).") from exc
             else:
                 phrases.append(((cls, weight, cue), cue))
-    return StanceCues(
+    cues = StanceCues(
         language=language,
         phrases=PhraseSet(phrases, language, lemmatize_words=False),
         regexes=regexes,
@@ -110,11 +158,62 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         concessive=PhraseSet([(w, w) for w in block.get("concessive", [])], language, lemmatize_words=False),
         ignore=PhraseSet([(w, w) for w in block.get("ignore", [])], language, lemmatize_words=False),
         version=str(raw.get("version", "")),
+        modals=PhraseSet([((MODAL_WEIGHT, c), c) for c in lists["modals"]], language, lemmatize_words=False),
+        opposition=PhraseSet([((OPPOSITION_WEIGHT, c), c) for c in lists["opposition"]]
+                             + [((1.0, c), c) for c in lists["deficit"]], language, lemmatize_words=False),
+        after_support=PhraseSet([(c, c) for c in lists["contrast_after_support"]], language, lemmatize_words=False),
+        not_negation=PhraseSet([(c, c) for c in lists["not_negation"]], language, lemmatize_words=False),
+        additive=frozenset(w.lower() for w in lists["additive"]),
     )
+    cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
+    return cues
+
+
+PHRASE_KINDS = ("phrases", "ignore", "not_negation", "contrast", "concessive", "modals", "opposition",
+                "after_support")
+
+
+def _combine(sets: dict[str, PhraseSet], language: str) -> PhraseSet:
+    """One PhraseSet holding every kind's phrases (keys ``(kind, key)``): one pass per text."""
+    out = PhraseSet([], language, lemmatize_words=False)
+    out.items = [((kind, key), text, seq) for kind, ps in sets.items() for key, text, seq in ps.items]
+    return out
+
+
+def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
+    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
+    for (kind, key), s, e in cues.combined.find(lows, lems):
+        out[kind].append((key, s, e))
+    return out
 
 
 def _is_negator(low: str, negators: frozenset[str]) -> bool:
     return low in negators or ("n't" in negators and low.endswith("n't"))
+
+
+def _clause_ids(text: str, toks) -> list[int]:
+    """Clause number of every token: a new clause after each punctuation break."""
+    out, c = [], 0
+    for i, t in enumerate(toks):
+        if i and CLAUSE_BREAK.search(text, toks[i - 1].end, t.start):
+            c += 1
+        out.append(c)
+    return out
+
+
+def _negation_scope(lows, lems, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
+    """Tokens inside the scope of a negator (see the module docs)."""
+    inside: set[int] = set()
+    for i, low in enumerate(lows):
+        if i in blocked or not _is_negator(low, cues.negators):
+            continue
+        for j in range(i + 1, min(len(lows), i + 1 + NEGATION_WINDOW)):
+            if clause[j] != clause[i] or j in blocked:
+                break
+            inside.add(j)
+        if i > 0 and clause[i - 1] == clause[i]:
+            inside.add(i - 1)  # V2: "støtter ikke"
+    return inside
 
 
 def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = None) -> tuple[str, str, dict[str, float]]:
@@ -122,51 +221,97 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
 
     >>> stance_of_text("Vi savner en plan for trafikken.")[:2]
     ('concern', 'savner')
+    >>> stance_of_text("NO to the Fairness Ordinance", "en")[0]
+    'concern'
+    >>> stance_of_text("The budget has to pass before the summer.", "en")[0]
+    'request'
+    >>> stance_of_text("Det er en positiv udvikling, at ledigheden falder, men der er stadig "
+    ...                "flere borgere uden beskæftigelse.")[0]
+    'concern'
     """
     cues = cues or load_cues(language)
     toks = tokenize(text)
     lows = [t.text.lower() for t in toks]
     lems = [lemma(w, language) for w in lows]
     ignored: set[int] = set()
-    for _, s, e in cues.ignore.find(lows, lems):
+    hits = _hits_by_kind(cues, lows, lems)
+    for _, s, e in hits["ignore"]:
         ignored.update(range(s, e))
-    # clause structure
-    contrast_from = min((s for _, s, _ in cues.contrast.find(lows, lems)), default=None)
+    clause = _clause_ids(text, toks)
+    not_neg: set[int] = set()
+    for _, s, e in hits["not_negation"]:
+        not_neg.update(range(s, e))
+    # "men også", "but also", "sondern auch" add rather than contrast
+    contrast_hits = sorted(s for _, s, e in hits["contrast"]
+                           if not (e < len(lows) and lows[e] in cues.additive))
+    contrast_set = set(contrast_hits)
+    clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
+    negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
     concessive_spans = []
-    for _, s, e in cues.concessive.find(lows, lems):
+    for _, s, e in hits["concessive"]:
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
+    question = text.rstrip().endswith("?")
 
-    scores = {c: 0.0 for c in CUE_CLASSES}
-    evidence: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
-    taken: set[tuple[int, int]] = set()
-    matches = sorted(cues.phrases.find(lows, lems), key=lambda m: (m[1], -(m[2] - m[1])))
-    for (cls, weight, _cue), s, e in matches:
+    found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
+    for (cls, weight, _cue), s, e in hits["phrases"]:
+        found.append((cls, weight, s, e, _cue))
+    for (weight, _cue), s, e in ([] if question else hits["modals"]):
+        found.append(("request", weight, s, e, _cue))
+    for (weight, _cue), s, e in hits["opposition"]:
+        found.append(("concern", weight, s, e, _cue))
+    # longest span first; on the same span the more specific cue ("bakke ikke op" before "bakke ~ op")
+    found.sort(key=lambda m: (m[2], -(m[3] - m[2]), -len(m[4].replace("~", " ").split()), CUE_CLASSES.index(m[0])))
+    kept: list[tuple[str, float, int, int]] = []
+    taken: list[tuple[int, int]] = []
+    for cls, weight, s, e, _cue in found:
         span = range(s, e)
         if any(i in ignored for i in span):
             continue
-        if any(a <= s and e <= b and (a, b) != (s, e) for a, b in taken):
-            continue  # inside a longer cue already counted ("ikke tilstrækkelig" vs "tilstrækkelig")
-        taken.add((s, e))
-        own = set(span)
-        window = [i for i in range(max(0, s - NEGATION_WINDOW), min(len(lows), e + 1)) if i not in own]
-        negated = any(_is_negator(lows[i], cues.negators) for i in window)
+        if any(a <= s and e <= b for a, b in taken):
+            continue  # inside (or the same as) a longer cue already counted
+        taken.append((s, e))
+        negated = any(i in negated_at for i in span) or (e < len(lows) and e in negated_at
+                                                          and _is_negator(lows[e], cues.negators))
+        own = set(_cue.lower().split())  # a cue may hold a negator itself ("ikke tilstrækkelig")
+        negated = (negated and not own & cues.negators) or any(
+            _is_negator(lows[i], cues.negators) and lows[i] not in own for i in span)
         if negated and cls == "support":
             cls = "concern"
         elif negated and cls == "concern":
             continue
-        elif cls == "request" and s > 0 and _is_negator(lows[s - 1], cues.negators) and (s - 1) not in own:
+        elif cls == "request" and s > 0 and _is_negator(lows[s - 1], cues.negators) and s - 1 not in not_neg:
             continue  # "ikke behov for", "not important that": no request
         if any(a <= s < b for a, b in concessive_spans):
             if cls == "support":
                 cls = "concern"
             else:
                 weight *= CONCESSIVE_WEIGHT
-        elif contrast_from is not None and s > contrast_from:
-            weight *= CONTRAST_WEIGHT
+        kept.append((cls, weight, s, e))
+
+    # contrast: the first contrast word (or "stadig" after a support cue) opens the tail
+    first_support = min((s for c, _, s, _ in kept if c == "support"), default=None)
+    pivots = list(contrast_hits)
+    if first_support is not None and cues.after_support is not None:
+        pivots += [s for _, s, _ in hits["after_support"]  # "stadig ... uden", "still no"
+                   if s > first_support and any(_is_negator(w, cues.negators) for w in lows[s + 1:])]
+    pivot = min((p for p in pivots if p > 0 or first_support is None), default=None)
+    scores = {c: 0.0 for c in CUE_CLASSES}
+    evidence: dict[str, list[str]] = {c: [] for c in CUE_CLASSES}
+    tail_has_cue = pivot is not None and any(s > pivot for _, _, s, _ in kept)
+    for cls, weight, s, e in kept:
+        if pivot is not None and tail_has_cue:
+            weight *= CONTRAST_WEIGHT if s > pivot else HEAD_WEIGHT
         scores[cls] += weight
         evidence[cls].append(text[toks[s].start:toks[e - 1].end])
+    if pivot is not None and not tail_has_cue and first_support is not None and first_support < pivot \
+            and pivot < len(toks) - 2:
+        scores["concern"] += max(scores["support"], 1.0) * CONTRAST_WEIGHT
+        evidence["concern"].append(text[toks[pivot].start:toks[pivot].end] + " …")
+    if question and max(scores.values()) <= 0:
+        scores["concern"] += QUESTION_WEIGHT  # a question with no cue is mostly rhetorical criticism
+        evidence["concern"].append("?")
     low_text = text.lower().strip()
     for cls, weight, rx in cues.regexes:
         m = rx.search(low_text)

@@ -29,6 +29,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analysis.languages import get_language
+
 __all__ = ["CleanText", "clean_text", "normalise_characters", "is_list_item"]
 
 # Removed outright: zero-width characters, BOM, soft hyphen, word joiner, bidi marks.
@@ -39,15 +41,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A list item: bullet characters, "1.", "1)", "a)", "(a)", "i." at the start of a line.
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪■◦·*‣⁃○]\s|\(?[0-9]{1,2}[.)]\s|\(?[a-zæøå][)]\s|\([ivx]+\)\s)")
 _SENTENCE_END = re.compile(r"[.!?:;…\"”’)]\s*$")
-# Words that follow the hyphen of a coordinated compound: "Beskæftigelses- og Integrationsudvalget".
-_COORDINATORS = {
-    "og", "eller", "samt", "el", "såvel", "som", "men", "and", "or", "nor", "und", "oder", "bzw", "sowie",
-}
-# Function words a paragraph cannot end on: a line ending in one runs on.
-_CANNOT_END = _COORDINATORS | {
-    "i", "at", "til", "for", "af", "på", "med", "om", "den", "det", "de", "en", "et", "der", "fra",
-    "the", "of", "to", "in", "a", "an", "for", "with", "der", "die", "das", "zu", "von", "mit", "für",
-}
 _INLINE_BREAK = re.compile(r"\b([a-zæøåäöüß]{3,})-([a-zæøåäöüß]{2,})\b")
 
 
@@ -87,12 +80,28 @@ def is_list_item(line: str) -> bool:
     return bool(_LIST_ITEM.match(line))
 
 
+@lru_cache(maxsize=32)
+def _coordinators(language: str) -> frozenset[str]:
+    """Words after the hyphen of a coordinated compound: "Beskæftigelses- og Integrationsudvalget"."""
+    return get_language(language).words("cleaning", "coordinators")
+
+
+@lru_cache(maxsize=32)
+def _cannot_end(language: str) -> frozenset[str]:
+    """Words a paragraph cannot end on: a line ending in one runs on."""
+    lang = get_language(language)
+    return lang.words("cleaning", "coordinators") | lang.words("cleaning", "function_words")
+
+
 @lru_cache(maxsize=50_000)
 def _zipf(word: str, language: str) -> float:
+    code = get_language(language).wordfreq
+    if code is None:
+        return 0.0
     try:
         from wordfreq import zipf_frequency
 
-        return zipf_frequency(word, language)
+        return zipf_frequency(word, code)
     except Exception:  # wordfreq missing data for a language: treat as unknown
         return 0.0
 
@@ -108,10 +117,9 @@ def _join_hyphenated(left: str, right: str, language: str) -> bool:
         return False
     if _zipf((a + b).lower(), language) >= 1.0:
         return True  # "arbejds-" + "markedet" is a known word
-    if _zipf(a.lower(), language) >= 3.0 and _zipf(b.lower(), language) >= 3.0 and language == "en":
-        return False  # two common English words: a hyphenated compound ("well-being")
-    # Unknown to the word list: Danish and German write compounds closed.
-    return language in ("da", "de")
+    # Unknown to the word list: languages that write compounds closed (Danish, German) join
+    # it; the others keep the hyphen ("well-being").
+    return get_language(language).closed_compounds
 
 
 def _repair_inline_breaks(line: str, language: str) -> tuple[str, int]:
@@ -136,7 +144,7 @@ def _is_caps_heading(line: str) -> bool:
     return len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
-def _should_join(line: str, nxt: str, width: int, wrapped_block: bool) -> bool:
+def _should_join(line: str, nxt: str, width: int, wrapped_block: bool, language: str) -> bool:
     """Is the break between ``line`` and ``nxt`` a hard wrap inside a paragraph?"""
     if is_list_item(nxt) or not nxt:
         return False
@@ -151,7 +159,7 @@ def _should_join(line: str, nxt: str, width: int, wrapped_block: bool) -> bool:
     if first.islower() and wrapped_block:
         return True
     last_word = line.rsplit(" ", 1)[-1].lower()
-    if not ends_sentence and last_word in _CANNOT_END:
+    if not ends_sentence and last_word in _cannot_end(language):
         return True  # "… bemærker Beskæftigelses- og" / "Integrationsudvalget, at …"
     if wrapped_block and len(line) >= 0.75 * width:
         return True  # a full line of a hard-wrapped paragraph
@@ -174,11 +182,11 @@ def _rejoin_block(lines: list[str], language: str) -> tuple[list[str], list[tupl
     joins = dehyph = 0
     current = last_line = lines[0]
     for nxt in lines[1:]:
-        if _should_join(last_line, nxt, width, wrapped):
+        if _should_join(last_line, nxt, width, wrapped, language):
             joins += 1
             word = re.match(r"\S+", nxt)
             after = word.group(0).lower().strip(".,;:") if word else ""
-            if current.endswith("-") and not current.endswith(" -") and after not in _COORDINATORS:
+            if current.endswith("-") and not current.endswith(" -") and after not in _coordinators(language):
                 if _join_hyphenated(current, nxt, language):  # else the hyphen stays: "CO2-udledning"
                     current = current[:-1]
                     dehyph += 1

@@ -2,7 +2,7 @@
 
 Texts are compared as sets of word shingles (runs of ``shingle_size`` words,
 lower-cased, punctuation and placeholders such as ``[NAVN]`` ignored). MinHash
-signatures cut into bands (locality-sensitive hashing; datasketch) propose
+signatures cut into bands (locality-sensitive hashing) propose
 candidates, so the work grows roughly linearly with the number of responses;
 a candidate is then checked with the exact Jaccard similarity of the two
 shingle sets, and pairs at or above ``threshold`` are linked. Groups are the
@@ -45,10 +45,6 @@ def shingles(text: str, shingle_size: int = 3) -> set[str]:
     if len(words) < shingle_size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + shingle_size]) for i in range(len(words) - shingle_size + 1)}
-
-
-def _identity(x: int) -> int:
-    return x
 
 
 @lru_cache(maxsize=1 << 20)
@@ -126,63 +122,175 @@ def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) 
     return sets
 
 
-def _links(
-    sets: dict[int, np.ndarray], threshold: float, num_perm: int, random_state: int
-) -> list[tuple[int, int, float]]:
+@lru_cache(maxsize=16)
+def _banding(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) with ``bands * rows <= num_perm`` that minimise the false-positive plus
+    false-negative probability mass around ``threshold - 0.2`` (lowered for recall), as
+    LSH banding is usually tuned: P(candidate | similarity s) = 1 - (1 - s**rows)**bands."""
+    t = max(0.3, threshold - 0.2)
+    s = np.linspace(0.0, 1.0, 1001)
+    best, choice = np.inf, (1, num_perm)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            p = 1.0 - (1.0 - s ** rows) ** bands
+            err = np.trapezoid(np.where(s < t, p, 1.0 - p), s)
+            if err < best - 1e-12:
+                best, choice = err, (bands, rows)
+    return choice
+
+
+def _salts(num_perm: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng([random_state, 0x5EED])
+    a = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd
+    return a, rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+
+
+def minhash_signatures(sets: list[np.ndarray], num_perm: int = 128, random_state: int = 0,
+                       block: int = 50_000) -> np.ndarray:
+    """MinHash signatures (one row of ``num_perm`` uint64 per shingle-hash array).
+
+    Permutation ``p`` of a (well mixed) shingle hash ``h`` is ``a_p * h + b_p`` modulo
+    2**64 with odd ``a_p`` (drawn from ``random_state``); the signature keeps each
+    permutation's minimum. Vectorised over
+    blocks of about ``block`` shingles, so its cost is one numpy pass per block.
+
+    >>> sig = minhash_signatures([np.array([1, 2, 3], dtype=np.uint64)] * 2, num_perm=4)
+    >>> sig.shape, bool((sig[0] == sig[1]).all())
+    ((2, 4), True)
+    """
+    mult, add = _salts(num_perm, random_state)
+    out = np.full((len(sets), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+    i = 0
+    while i < len(sets):
+        j, total = i, 0
+        while j < len(sets) and (total == 0 or total + sizes[j] <= block):
+            total += sizes[j]
+            j += 1
+        nonempty = [k for k in range(i, j) if sizes[k]]
+        if nonempty:
+            values = np.concatenate([sets[k] for k in nonempty])
+            starts = np.concatenate([[0], np.cumsum(sizes[nonempty])[:-1]])
+            with np.errstate(over="ignore"):
+                mixed = values[:, None] * mult[None, :] + add[None, :]
+            out[nonempty] = np.minimum.reduceat(mixed, starts, axis=0)
+        i = j
+    return out
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per (signature, band): a hash of the band's ``rows`` values."""
+    n = signatures.shape[0]
+    keys = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(bands):
+            h = np.full(n, np.uint64(k), dtype=np.uint64)
+            for j in range(rows):
+                h = _mix64(h * np.uint64(31) + signatures[:, k * rows + j])
+            keys[:, k] = h
+    return keys
+
+
+def lsh_buckets(positions: np.ndarray, keys: np.ndarray) -> list[np.ndarray]:
+    """Members (positions, ascending) of every band bucket holding two or more responses.
+
+    Buckets come band by band, each band's in order of its first member, so the result
+    depends only on the positions and keys, not on how they were computed or split.
+    """
+    order = np.argsort(positions, kind="stable")
+    positions, keys = positions[order], keys[order]
+    out: list[np.ndarray] = []
+    for k in range(keys.shape[1]):
+        col = keys[:, k]
+        uniq, first, inverse, counts = np.unique(col, return_index=True, return_inverse=True, return_counts=True)
+        multi = np.flatnonzero(counts > 1)
+        if not multi.size:
+            continue
+        sel = np.isin(inverse, multi)
+        idx = np.flatnonzero(sel)
+        groups = inverse[idx]
+        by_group = np.argsort(groups, kind="stable")
+        idx, groups = idx[by_group], groups[by_group]
+        cuts = np.flatnonzero(np.diff(groups)) + 1
+        members = np.split(positions[idx], cuts)
+        firsts = first[groups[np.concatenate([[0], cuts])]]
+        out.extend(members[g] for g in np.argsort(firsts, kind="stable"))
+    return out
+
+
+def verify_buckets(buckets: list[np.ndarray], sets, threshold: float) -> list[tuple[int, int, float]]:
     """Verified links (i, j, similarity) that connect every near-duplicate group.
 
-    Each response's MinHash signature is cut into bands (the banding that
-    datasketch's MinHashLSH chooses for a threshold 0.2 below ``threshold``, for
-    recall). Within a band bucket, a response is checked only against one
-    representative of each group already seen there, so a campaign of n letters
-    costs about n checks per band instead of n² / 2.
+    Within a bucket a response is checked (exact Jaccard of the shingle sets, ``sets[i]``)
+    only against one representative of each group already seen there, so a campaign of
+    n letters costs about n checks per band instead of n² / 2.
     """
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.2), num_perm=num_perm)
-    bands, rows = lsh.b, lsh.r
-    template = MinHash(num_perm=num_perm, seed=random_state, hashfunc=_identity)
-    buckets: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
-    for i, sh in sets.items():
-        m = MinHash(
-            num_perm=num_perm, hashfunc=_identity,
-            permutations=template.permutations, scheme=template.scheme,
-        )
-        m.update_batch((sh >> np.uint64(32)).tolist())  # top 32 bits of each shingle hash
-        hv = m.hashvalues
-        for k in range(bands):
-            buckets[k].setdefault(hv[k * rows:(k + 1) * rows].tobytes(), []).append(i)
-
-    parent = {i: i for i in sets}
+    parent: dict[int, int] = {}
 
     def find(x: int) -> int:
+        parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
     links: list[tuple[int, int, float]] = []
-    for table in buckets:
-        for members in table.values():
-            if len(members) < 2:
+    for members in buckets:
+        reps: list[int] = []
+        for m in members.tolist():
+            root = find(m)
+            if any(find(r) == root for r in reps):
                 continue
-            reps: list[int] = []
-            for m in members:
-                root = find(m)
-                if any(find(r) == root for r in reps):
-                    continue
-                for r in reps:
-                    sim = _jaccard(sets[r], sets[m])
-                    if sim >= threshold:
-                        a, b = min(r, m), max(r, m)
-                        links.append((a, b, sim))
-                        ra, rb = find(a), find(b)
-                        parent[max(ra, rb)] = min(ra, rb)
-                        break
-                else:
-                    reps.append(m)
+            for r in reps:
+                sim = _jaccard(sets[r], sets[m])
+                if sim >= threshold:
+                    a, b = min(r, m), max(r, m)
+                    links.append((a, b, sim))
+                    ra, rb = find(a), find(b)
+                    parent[max(ra, rb)] = min(ra, rb)
+                    break
+            else:
+                reps.append(m)
     links.sort()
     return links
+
+
+def candidate_keys(texts, *, threshold: float = 0.8, min_chars: int = 100, min_shingles: int = 10,
+                   shingle_size: int = 3, num_perm: int = 128, random_state: int = 0,
+                   offset: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """LSH band keys of the responses that take part in the comparison.
+
+    Returns ``(positions, keys)``: positions (``offset`` + index in ``texts``) of the
+    eligible texts and their ``(n, bands)`` keys. Keys of several chunks of a corpus,
+    computed apart (e.g. per partition, with each chunk's ``offset``), concatenate into
+    the keys of the whole corpus.
+
+    >>> text = ("Vi ønsker flere grønne områder, cykelstier og træer i hele byen, og vi beder "
+    ...         "kommunen om at sikre trygge skoleveje for alle børn i kvarteret.")
+    >>> pos, keys = candidate_keys(["For kort.", text], offset=7)
+    >>> pos.tolist(), keys.shape
+    ([8], (1, 18))
+    """
+    sets = _eligible_sets(texts, min_chars, min_shingles, shingle_size)
+    bands, rows = _banding(threshold, num_perm)
+    positions = np.fromiter(sets, dtype=np.int64, count=len(sets))
+    keys = band_keys(minhash_signatures(list(sets.values()), num_perm, random_state), bands, rows)
+    return positions + offset, keys
+
+
+def _links(
+    sets: dict[int, np.ndarray], threshold: float, num_perm: int, random_state: int
+) -> list[tuple[int, int, float]]:
+    """Verified links (i, j, similarity) between the responses of ``sets``.
+
+    Each response's MinHash signature is cut into bands (the banding that
+    :func:`_banding` chooses for a threshold 0.2 below ``threshold``, for
+    recall); responses sharing a band bucket are checked by :func:`verify_buckets`.
+    """
+    bands, rows = _banding(threshold, num_perm)
+    positions = np.fromiter(sets, dtype=np.int64, count=len(sets))
+    keys = band_keys(minhash_signatures(list(sets.values()), num_perm, random_state), bands, rows)
+    return verify_buckets(lsh_buckets(positions, keys), sets, threshold)
 
 
 def near_duplicate_pairs(
@@ -250,25 +358,8 @@ def near_duplicate_groups(
     )
     ids = responses[id_col].tolist()
     pos = {rid: k for k, rid in enumerate(ids)}
-    parent = list(range(len(ids)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in zip(pairs["response_id_a"], pairs["response_id_b"]):
-        ra, rb = find(pos[a]), find(pos[b])
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # the root is the earliest member
-    roots = [find(k) for k in range(len(ids))]
-    sizes = pd.Series(roots).value_counts()
-    grouped_roots = sorted(r for r, n in sizes.items() if n > 1)
-    width = max(3, len(str(len(grouped_roots))))
-    label = {r: f"dup-{n:0{width}d}" for n, r in enumerate(grouped_roots, 1)}
-    group = [label.get(r) for r in roots]
-    size = [int(sizes[r]) if r in label else None for r in roots]
+    links = [(pos[a], pos[b]) for a, b in zip(pairs["response_id_a"], pairs["response_id_b"])]
+    group, size = groups_from_links(len(ids), links)
     return pd.DataFrame(
         {
             "response_id": responses[id_col].to_numpy(),
@@ -276,6 +367,40 @@ def near_duplicate_groups(
             "duplicate_group_size": pd.array(size, dtype="Int64"),
         }
     )
+
+
+def groups_from_links(n: int, links) -> tuple[list[str | None], list[int | None]]:
+    """Group label and size of each of ``n`` responses, from links ``(i, j, ...)``.
+
+    Groups are connected components; ``dup-001``, ``dup-002``, … are numbered in the order
+    of each group's first (smallest) position; a response without links gets ``None``.
+
+    >>> groups_from_links(4, [(1, 3, 0.9)])
+    ([None, 'dup-001', None, 'dup-001'], [None, 2, None, 2])
+    """
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, *_ in links:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the root is the earliest member
+    roots = [find(k) for k in range(n)]
+    sizes = pd.Series(roots, dtype="int64").value_counts()
+    grouped_roots = sorted(r for r, c in sizes.items() if c > 1)
+    width = max(3, len(str(len(grouped_roots))))
+    label = {r: f"dup-{k:0{width}d}" for k, r in enumerate(grouped_roots, 1)}
+    return [label.get(r) for r in roots], [int(sizes[r]) if r in label else None for r in roots]
+
+
+def shingle_hashes(text: str, shingle_size: int = 3) -> np.ndarray:
+    """Sorted distinct 64-bit hashes of the word shingles of ``text`` (see :func:`shingles`)."""
+    return _shingle_hashes(text, shingle_size) if isinstance(text, str) else np.empty(0, dtype=np.uint64)
 
 
 def campaign_table(
@@ -316,4 +441,5 @@ def campaign_table(
     return out.reset_index(drop=True).astype({"size": "int64", "n_chars": "int64"})
 
 
-__all__ = ["shingles", "near_duplicate_pairs", "near_duplicate_groups", "campaign_table"]
+__all__ = ["shingles", "shingle_hashes", "groups_from_links", "candidate_keys", "lsh_buckets",
+           "verify_buckets", "minhash_signatures", "near_duplicate_pairs", "near_duplicate_groups", "campaign_table"]

@@ -14,17 +14,16 @@ others.
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.corpus.folder import (MANIFEST_COLUMNS, MANIFEST_NAME, display_name, is_config_file,
+from analysis.corpus.folder import (MANIFEST_NAME, display_name, is_config_file,
                                     match_manifest, read_manifest, walk_folder)
 from analysis.corpus.privacy import file_name_is_safe, mask_file_name, neutral_id, redact_recurring_names
-from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, KNOWN_EXPORT_LIMITS, Item,
+from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, Item,
                                      classify_attachment_only, process)
 from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
 from analysis.corpus.readers.tables import TABLE_SUFFIXES, read_table_rows
@@ -323,10 +322,7 @@ def write_ingest(result: IngestResult, out_dir: str | Path) -> dict[str, Path]:
         "segments": write_table(result.segments, out, "segments"),
         "redaction_report": write_table(result.redaction_report, out, "redaction_report"),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    report_path = out / "ingest_report.csv"
-    result.ingest_report.to_csv(report_path, index=False, lineterminator="\n")
-    paths["ingest_report"] = report_path
+    paths["ingest_report"] = write_table(result.ingest_report, out, "ingest_report", parquet=False)
     return paths
 
 

@@ -23,40 +23,17 @@ from __future__ import annotations
 
 import re
 
+from analysis.languages import all_entries, get_language, language_codes
+
 __all__ = ["KINDS", "paragraph_kinds", "sentence_kind"]
 
 KINDS = ("content", "heading", "greeting", "sender", "signature", "furniture")
 
-GREETINGS = {
-    "da": ("kære", "hej", "til", "att", "attention"),
-    "en": ("dear", "hello", "hi", "to whom it may concern", "to"),
-    "de": ("sehr geehrte", "sehr geehrter", "liebe", "lieber", "hallo", "guten tag", "an"),
-}
-CLOSINGS = {
-    "da": ("med venlig hilsen", "venlig hilsen", "med venlige hilsner", "venlige hilsner", "mvh", "vh", "hilsen",
-           "de bedste hilsner", "bedste hilsner", "mange hilsner", "på vegne af"),
-    "en": ("kind regards", "best regards", "warm regards", "regards", "yours sincerely", "yours faithfully",
-           "sincerely", "best wishes", "on behalf of"),
-    "de": ("mit freundlichen grüßen", "mit freundlichen gruessen", "freundliche grüße", "viele grüße",
-           "beste grüße", "liebe grüße", "herzliche grüße", "mfg", "lg", "im auftrag"),
-}
-SENDER_FIELDS = {
-    "da": ("afsender", "fra", "navn", "kontaktperson", "kontakt", "adresse", "e-mail", "email", "mail", "tlf",
-           "telefon", "mobil", "dato", "cvr"),
-    "en": ("from", "sender", "name", "contact", "address", "e-mail", "email", "phone", "tel", "date"),
-    "de": ("absender", "von", "name", "ansprechpartner", "ansprechpartnerin", "kontakt", "anschrift",
-           "adresse", "e-mail", "telefon", "tel", "datum"),
-}
-# A self-introduction: "Jeg er …" with a word saying who the writer is.
-INTRODUCTIONS = {
-    "da": (r"(?:jeg|vi)\s+er|mit\s+navn\s+er|jeg\s+hedder|undertegnede",
-           r"studerende|medlem\s+af|formand|forperson|beboer|bosat|bor\s+(?:i|på)|ejer\s+af|født|år\s+gammel|"
-           r"pensionist|ansat\s+(?:i|ved|hos)|\[NAVN\]"),
-    "en": (r"(?:i|we)\s+am|i'm|we\s+are|my\s+name\s+is",
-           r"student|member\s+of|chair|resident|live\s+(?:in|at)|years\s+old|retired|employed|\[NAVN\]"),
-    "de": (r"ich\s+bin|wir\s+sind|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e",
-           r"student|studentin|mitglied|vorsitzende|anwohner|anwohnerin|wohne|jahre\s+alt|rentner|\[NAVN\]"),
-}
+# The cues of each language live in the language registry (``languages/<code>/kinds.yaml``).
+def _cues(language: str, key: str):
+    return get_language(language).resource("kinds")[key]
+
+
 _PLACEHOLDER_LINE = re.compile(r"^(?:\s*(?:\[(?:NAVN|EMAIL|TLF|CPR|ADRESSE)\]|[,.;:|/&()\-–]|og|and|und))+\s*$")
 _FURNITURE = re.compile(
     r"^\s*(?:(?:side|page|seite|s\.|p\.)\s*)?\(?\d{1,4}[.)]?(?:\s*(?:/|af|of|von)\s*\d{1,4})?\s*$"
@@ -65,13 +42,11 @@ _FURNITURE = re.compile(
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪■◦·*‣⁃○]\s|\(?[0-9]{1,2}[.)]\s+[a-zæøå]|\(?[a-zæøå][)]\s)")
 _NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-ZÆØÅÄÖÜ]")
-_HEADING_START = re.compile(
-    r"^(?:høringssvar|høring|vedr\.?|vedrørende|emne|re:|sv:|ad\b|angående|response to|comments on|subject|"
-    r"stellungnahme|betreff|betr\.)", re.IGNORECASE)
+_HEADING_START = re.compile("^(?:" + "|".join(all_entries("kinds", "heading_starts")) + ")", re.IGNORECASE)
 
 
 def _langs(language: str) -> tuple[str, ...]:
-    return (language,) + tuple(k for k in ("da", "en", "de") if k != language)
+    return (language,) + tuple(k for k in language_codes() if k != language)
 
 
 def _starts_with(text: str, phrases) -> bool:
@@ -81,7 +56,7 @@ def _starts_with(text: str, phrases) -> bool:
 
 def _is_closing(text: str, language: str) -> bool:
     t = text.strip().rstrip(",.!:;- ").lower()
-    return any(_starts_with(t, CLOSINGS[lang]) and len(t.split()) <= 8 for lang in _langs(language))
+    return any(_starts_with(t, _cues(lang, "closings")) and len(t.split()) <= 8 for lang in _langs(language))
 
 
 def _is_greeting(text: str, language: str) -> bool:
@@ -89,9 +64,9 @@ def _is_greeting(text: str, language: str) -> bool:
     if len(t) > 90 or len(t.split()) > 10:
         return False
     for lang in _langs(language):
-        for g in GREETINGS[lang]:
+        for g in _cues(lang, "greetings"):
             if _starts_with(t, (g,)):
-                if g in ("til", "to", "an", "att", "attention"):  # "Til Teknik- og Miljøudvalget"
+                if g in _cues(lang, "addressees"):  # "Til Teknik- og Miljøudvalget"
                     return not re.search(r"[.!?]\s*\S", t) and t[:1].isupper() and len(t.split()) <= 8 \
                         and not re.search(r"[.!?]$", t)
                 return True
@@ -103,7 +78,7 @@ def _is_sender(text: str, language: str) -> bool:
     if _PLACEHOLDER_LINE.match(t):
         return True
     field = re.match(r"^([\w\- ]{2,25}?)\s*:", t)
-    if field and any(field.group(1).strip().lower() in SENDER_FIELDS[lang] for lang in _langs(language)) \
+    if field and any(field.group(1).strip().lower() in _cues(lang, "sender_fields") for lang in _langs(language)) \
             and len(t) <= 160:
         return True
     return _is_introduction(t, language)
@@ -113,7 +88,7 @@ def _is_introduction(text: str, language: str) -> bool:
     if len(text) > 220:
         return False
     for lang in _langs(language):
-        lead, cue = INTRODUCTIONS[lang]
+        lead, cue = _cues(lang, "introduction")["lead"], _cues(lang, "introduction")["cue"]
         if re.match(rf"^(?:{lead})\b", text, re.IGNORECASE) and re.search(cue, text, re.IGNORECASE):
             return True
     return False

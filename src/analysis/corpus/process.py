@@ -1,4 +1,4 @@
-"""One response on its way through ingest: read → redact → clean → redact again → describe.
+r"""One response on its way through ingest: read → redact → clean → redact again → describe.
 
 Redaction runs on the text as the reader gave it, line by line, *before*
 cleaning rejoins hard-wrapped lines (so a signature name and the e-mail line
@@ -7,10 +7,10 @@ on the cleaned text (a phone number broken over two lines). A text longer than
 ``max_chars`` after reading (a small file that expands, a 10 MB line) is not
 cleaned at all and is reported as ``too_large``.
 
->>> item = Item("svar.txt", "svar", {}, Document("Med venlig hilsen\\nAnna Vestergaard\\nanna.v@mail.dk"))
+>>> item = Item("svar.txt", "svar", {}, Document("Med venlig hilsen\nAnna Vestergaard\nanna.v@mail.dk"))
 >>> row, _, counts, names = process(item, "da", "h", redact=True, keep_office_holders=False)
 >>> row["text"], names
-('Med venlig hilsen\\n[NAVN] [EMAIL]', ['Anna Vestergaard'])
+('Med venlig hilsen\n[NAVN] [EMAIL]', ['Anna Vestergaard'])
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from analysis.corpus.cleaning import clean_text, normalise_characters
 from analysis.corpus.readers import Document
 from analysis.corpus.redact import KINDS, redact_and_collect
 from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
+from analysis.languages import language_codes
 
 __all__ = ["Item", "process", "classify_attachment_only", "parse_date", "DEFAULT_MAX_CHARS",
            "ANALYSABLE_STATUSES"]
@@ -161,7 +162,7 @@ def process(item: Item, language: str, hearing: str, redact: bool, keep_office_h
             max_chars: int = DEFAULT_MAX_CHARS) -> tuple[dict, list[int | None], dict[str, int], list[str]]:
     """Redact, clean and describe one item; return its responses row, page starts, redactions, names."""
     lang = item.meta.get("language") or language
-    if lang not in ("da", "en", "de"):
+    if lang not in language_codes():
         item.flag("warning", f"{item.source}: language {lang!r} is not supported; analysed as {language!r}.")
         lang = language
     text, page_starts, counts, names = _text_of(item, lang, redact, keep_office_holders, max_chars)

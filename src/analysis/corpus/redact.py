@@ -41,12 +41,11 @@ import bisect
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
-from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.corpus.redact_names import Redaction, _stop, is_name_like, name_spans
+from analysis.languages import language_codes
 from analysis.text import check_language
 
 KINDS = ("email", "phone", "cpr", "address", "name")
@@ -320,7 +319,7 @@ def redact_text(
 def redact_and_collect(
     text: str, language: str = "da", keep_office_holders: bool = False
 ) -> tuple[str, dict[str, int], list[str]]:
-    """Like :func:`redact_text`, and also return the names that were removed.
+    r"""Like :func:`redact_text`, and also return the names that were removed.
 
     The names are for a corpus-wide second pass (a name redacted in one response is
     redacted wherever it recurs); they are never written anywhere.
@@ -375,7 +374,7 @@ def redaction_report(
         texts = responses_texts[text_col].tolist()
         if language_col and language_col in responses_texts.columns:
             langs = [
-                x if isinstance(x, str) and x in ("da", "en", "de") else language
+                x if isinstance(x, str) and x in language_codes() else language
                 for x in responses_texts[language_col].tolist()
             ]
         else:

@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from analysis.languages import all_entries, all_words, get_language, language_codes
 from analysis.text import check_language, stop_words
 
 
@@ -27,35 +28,19 @@ class Redaction(NamedTuple):
 
 
 # --------------------------------------------------------------------------- names
-_ORG_STEMS = (
-    "udvalg", "forening", "forbund", "kommune", "organisation", "selskab", "netværk", "bevægelse",
-    "fællesskab", "institut", "universitet", "bestyrelse", "sekretariat", "forvaltning", "styrelse",
-    "ministeri", "kooperativ", "tænketank", "fonden", "miljøpunkt", "gruppe", "laug", "komit",
-    "repræsentation", "boligorganisation", "sammenslutning", "alliance", "akademi", "centret",
-    "association", "council", "committee", "society", "foundation", "university", "network",
-    "movement", "company", "verein", "verband", "stiftung", "ausschuss", "initiative", "gesellschaft",
-)
-_ORG_WORDS = {
-    "a/s", "aps", "i/s", "k/s", "p/s", "amba", "råd", "rådet", "center", "fond", "parti", "partiet",
-    "klub", "klubben", "skole", "skolen", "gymnasium", "danmark", "københavn", "københavns", "dk",
-    "group", "ltd", "inc", "llc", "plc", "gmbh", "e.v.", "ev", "ag", "rat", "trust", "institute",
-    "team", "teamet", "holdet", "projekt", "projektet", "cafe", "café", "lab", "hus", "huset",
-}
-_ROLE_WORDS = {
-    "formand", "forperson", "forkvinde", "næstformand", "næstforperson", "direktør", "borgmester",
-    "rådmand", "leder", "sekretær", "kasserer", "chef", "analysechef", "konsulent", "medlem",
-    "stifter", "medstifter", "founder", "co-founder", "chair", "chairman", "chairwoman",
-    "chairperson", "president", "director", "ceo", "secretary", "vorsitzende", "vorsitzender",
-    "geschäftsführer", "geschäftsführerin", "bürgermeister", "sprecher", "sprecherin",
-    "adjunkt", "lektor", "professor", "projektleder", "talsperson", "koordinator",
-}
-_NOT_NAMES = {
-    "tak", "hej", "kære", "hilsen", "hilsner", "mvh", "vh", "venlig", "venlige", "med", "alle",
-    "vi", "jeg", "dear", "thanks", "regards", "best", "grüße", "danke", "liebe", "lieber",
-    "borger", "borgere", "beboer", "beboerne", "københavner", "københavnere", "bilag", "referencer",
-    "kommentar", "kommentarer", "navn", "dato", "emne", "høringssvar", "ps", "p.s.",
-}
-_PARTICLES = {"von", "van", "de", "der", "den", "af", "zu", "la", "le", "da", "di"}
+def _alternatives(words) -> str:
+    """A regular-expression alternation of literal ``words``, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+# The word lists live in the language registry (``languages/<code>/redaction.yaml``); every
+# response is searched with the cues of every registered language.
+_ORG_STEMS = tuple(sorted(all_words("redaction", "organisation_stems")))
+_ORG_WORDS = all_words("redaction", "organisation_words")
+_ROLE_WORDS = all_words("redaction", "role_words")
+_NOT_NAMES = all_words("redaction", "not_names")
+_JOINING_PARTICLES = all_words("redaction", "name_particles")
+_PARTICLES = _JOINING_PARTICLES | all_words("redaction", "loose_particles")
 _LOW = "a-zæøåäöüéèáíóúàçñß"
 _UP = "A-ZÆØÅÄÖÜÉ"
 # a name word: "Anna", "Møller-Hansen", "O'Connor", "McDonald", or initials "H.C."
@@ -64,39 +49,29 @@ _WORD = (
     rf"(?:[-'’][{_UP}]?[{_LOW}]+)*|(?:[{_UP}]\.-?)+)"
 )
 _NAME_TOKEN = re.compile(_WORD)
-_NAME_RUN = rf"{_WORD}(?:[ \t]+(?:(?:von|van|de|der|den|af|zu|la|le)[ \t]+)?{_WORD}){{0,4}}"
+_NAME_RUN = rf"{_WORD}(?:[ \t]+(?:(?:{_alternatives(_JOINING_PARTICLES)})[ \t]+)?{_WORD}){{0,4}}"
+_INTRODUCTIONS = all_entries("redaction", "introductions")
 _INTRO_RE = re.compile(
-    r"(?=[mMjJuUiItTdD])(?i:\b(?:mit\s+navn\s+er|jeg\s+hedder|undertegnede|my\s+name\s+is|i\s+am\s+called|"
-    r"the\s+undersigned|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|(?:der|die)\s+unterzeichnende|"
-    r"(?:der|die)\s+unterzeichner(?:in)?)[ \t]*,?[ \t]+)"
+    "(?=[" + "".join(sorted({c for e in _INTRODUCTIONS for c in (e[0].lower(), e[0].upper())})) + "])"
+    r"(?i:\b(?:" + "|".join(_INTRODUCTIONS) + r")[ \t]*,?[ \t]+)"
     rf"(?P<name>{_NAME_RUN})"
 )
 # Titles before a name ("Dr. Helen Marwick", "Herr Tessmer"); the title itself stays.
-TITLES = {
-    "da": ("Dr", "Prof", "Hr", "Fru", "Frk", "Cand"),
-    "en": ("Dr", "Prof", "Mr", "Mrs", "Ms", "Mx", "Miss", "Sir", "Dame"),
-    "de": ("Dr", "Prof", "Herr", "Frau", "Hr", "Fr"),
-}
+TITLES = {code: tuple(get_language(code).entries("redaction", "titles")) for code in language_codes()}
 _TITLE_RE = re.compile(
     r"(?<![\w.])(?:" + "|".join(sorted({t for ts in TITLES.values() for t in ts}, key=len, reverse=True)) + r")"
     r"\.?(?:[ \t]+(?:med|phil|rer|nat|jur|dr|h\.c)\.)*[ \t]+"
     rf"(?P<name>{_NAME_RUN})"
 )
 _FIELD_RE = re.compile(
-    r"(?im)^[ \t]*(?:navn|name|afsender|kontaktperson|kontakt|underskrevet\s+af|signed|"
-    r"absender|ansprechpartner(?:in)?)[ \t]*:[ \t]*"
+    r"(?im)^[ \t]*(?:" + "|".join(all_entries("redaction", "fields")) + r")[ \t]*:[ \t]*"
     rf"(?P<name>{_NAME_RUN})[ \t]*(?=,|\r?$)"
 )
 _CLOSING_RE = re.compile(
-    r"(?im)(?:^[ \t]*|(?<=[.!?])[ \t]+)(?:"
-    r"(?:med[ \t]+)?(?:de[ \t]+)?(?:venlig(?:st|e)?|mange|kærlig(?:e)?|bedste|varme|god|grøn(?:ne)?)[ \t]+hilsen(?:er)?"
-    r"|mvh\.?|vh\.?|hilsen|hilsner|på[ \t]+vegne[ \t]+af(?=[ \t]*[,:]?[ \t]*\r?$)|underskrevet[ \t]+af|underskrivere"
-    r"|kind[ \t]+regards|best[ \t]+regards|warm[ \t]+regards|regards|best[ \t]+wishes|yours[ \t]+(?:sincerely|faithfully)"
-    r"|sincerely|signed|signatories"
-    r"|mit[ \t]+freundlichen[ \t]+gr(?:üß|ue?ss)en|(?:freundliche|viele|beste|liebe|herzliche)[ \t]+gr(?:üß|ue?ss)e|mfg|lg"
-    r")\b[ \t]*[,.:!\-–]*[ \t]*"
+    r"(?im)(?:^[ \t]*|(?<=[.!?])[ \t]+)(?:" + "|".join(all_entries("redaction", "closings"))
+    + r")\b[ \t]*[,.:!\-–]*[ \t]*"
 )
-_BLOCK_END = re.compile(r"^\s*(?:[_\-=*•~]{3,}|referencer|references|bilag|literatur|kilder)\b", re.I)
+_BLOCK_END = re.compile(r"^\s*(?:[_\-=*•~]{3,}|" + "|".join(all_entries("redaction", "block_ends")) + r")\b", re.I)
 
 
 @lru_cache(maxsize=8)
@@ -105,12 +80,7 @@ def _stop(language: str) -> frozenset[str]:
 
 
 # Endings of job titles ("Afdelingsleder", "Referatsleiter") and of offices ("Bezirksamt").
-_ROLE_ENDINGS = (
-    "leder", "chef", "direktør", "konsulent", "sekretær", "medarbejder", "koordinator", "rådgiver",
-    "formand", "forperson", "fuldmægtig", "planlægger", "ansvarlig", "specialist", "leiter", "leiterin",
-    "referent", "referentin", "beauftragte", "beauftragter", "manager", "officer", "advisor", "adviser",
-    "amt", "behörde", "verwaltung", "kontor", "afdeling", "department", "agency",
-)
+_ROLE_ENDINGS = tuple(sorted(all_words("redaction", "role_endings")))
 
 
 def _org_or_role(words: list[str]) -> bool:
@@ -126,12 +96,7 @@ def _org_or_role(words: list[str]) -> bool:
 
 
 # Offices whose holders sign for a committee or organisation (kept with keep_office_holders).
-_OFFICE_WORDS = {
-    "formand", "forperson", "forkvinde", "næstformand", "næstforperson", "borgmester", "rådmand",
-    "direktør", "talsperson", "chair", "chairman", "chairwoman", "chairperson", "president",
-    "director", "ceo", "vorsitzende", "vorsitzender", "geschäftsführer", "geschäftsführerin",
-    "bürgermeister", "sprecher", "sprecherin",
-}
+_OFFICE_WORDS = all_words("redaction", "office_words")
 
 
 def _has_role(line: str) -> bool:

@@ -29,7 +29,14 @@ from __future__ import annotations
 
 import re
 
+from analysis.languages import all_entries, get_language, language_codes
+
 __all__ = ["infer_respondent_type", "normalise_respondent_type", "RESPONDENT_TYPE_ALIASES"]
+
+def _cues(key: str) -> tuple[str, ...]:
+    """The registry's ``respondents`` entries under ``key``, of every language, in order."""
+    return all_entries("respondents", key)
+
 
 _CAP = r"[A-ZÆØÅÄÖÜ][\w.&'’-]*"
 _NAME = rf"(?:{_CAP}\s+){{0,3}}?"
@@ -39,9 +46,9 @@ _COMMITTEE = re.compile(
     r"\b((?:[A-ZÆØÅ][a-zæøå]+s?-\s+og\s+)?[A-ZÆØÅ][a-zæøå]*udvalg)(?:et|ets)?\b"
     r"|\b((?:[A-ZÆØÅ]+S?-\s+OG\s+)?[A-ZÆØÅ]*UDVALG)(?:ET|ETS)?\b"
 )
-_ORG_WORD = (r"(?i:forening|forbund|organisation\w*|boligselskab|selskab|netværk|bevægelse\w*|sammenslutning|"
-             r"institut\w*|fond|tænketank|miljøpunkt|fællesskab\w*|association|society|union|institute|"
-             r"foundation|verband|verein|stiftung|cafe|café|a/s|aps|i/s)")
+# The words and phrases live in the language registry (``languages/<code>/respondents.yaml``);
+# every response is read with those of every registered language.
+_ORG_WORD = "(?i:" + "|".join(_cues("organisation_words")) + ")"
 # A proper name holding an organisation word: "Billedkunstnernes Forbund", "Klimabevægelsen i
 # København", "Miljøpunkt Amager", "Repair Cafe Danmark".
 _ORG_NAME = re.compile(
@@ -50,33 +57,28 @@ _ORG_NAME = re.compile(
 )
 # Where a sender names itself: at the start of the response or of a sentence in the
 # opening, after "fra"/"Hermed fremsendes", or on a line of its own in the signature.
-_SENDER_CONTEXT = re.compile(r"(?:^|[.!?:]\s+|\n|\bfra\s+|\bfrom\s+|\bvon\s+|fremsendes\s+|sendes\s+)$", re.IGNORECASE)
-_ON_BEHALF = re.compile(r"\bpå vegne af\s+([A-ZÆØÅ][\w&'’.-]*(?:\s+[A-ZÆØÅ][\w&'’.-]*){0,3})|on behalf of\s+"
-                        r"([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})")
+_SENDER_CONTEXT = re.compile(r"(?:^|[.!?:]\s+|\n|" + "|".join(_cues("sender_context")) + ")$", re.IGNORECASE)
+_ON_BEHALF = re.compile("|".join(_cues("on_behalf")))
 _ROLE = re.compile(
-    r"\b(?:formand|forperson|næstformand|direktør|adm\.\s*direktør|sekretariatschef|leder|projektleder|"
-    r"co-?\s?founder|founder|stifter|medstifter|chair|director|vorsitzende[r]?|geschäftsführer\w*)"
-    r"\s+(?:(?:for|i|ved|af|of|at|von|der)\s+)?([A-ZÆØÅ0-9][\w&'’.-]*(?:\s+[A-ZÆØÅ0-9][\w&'’.-]*){0,3})",
+    r"\b(?:" + "|".join(_cues("roles")) + ")"
+    r"\s+(?:(?:" + "|".join(_cues("role_prepositions")) + r")\s+)?"
+    r"([A-ZÆØÅ0-9][\w&'’.-]*(?:\s+[A-ZÆØÅ0-9][\w&'’.-]*){0,3})",
     re.IGNORECASE,
 )
 _ACRONYM_SUBJECT = re.compile(
-    r"(?:^|[.\n]\s*)([A-ZÆØÅ]{2,6})s?\s+(?:er|mener|vurderer|finder|bakker|ser|har|anbefaler|foreslår|"
-    r"støtter|opfordrer|ønsker|takker|bifalder|is|believes|recommends|supports|ist|fordert)\b"
+    r"(?:^|[.\n]\s*)([A-ZÆØÅ]{2,6})s?\s+(?:" + "|".join(_cues("sender_verbs")) + r")\b"
 )
 _FROM_ACRONYM = re.compile(r"\b(?:fra|from|von)\s+([A-ZÆØÅ]{2,8}s?)\b|\b([A-ZÆØÅ]{3,8})s\s+høringssvar\b")
 _NOT_ORG_ACRONYMS = {"EU", "FN", "CO", "CCS", "DK", "KK", "OK", "NB", "PS", "UN", "USA", "OBS", "BR", "TMF",
                      "TMU", "PDF", "HØRINGSSVAR", "NAVN", "EMAIL", "TLF", "CPR", "ADRESSE"}
-_CITIZEN_GROUP = re.compile(r"\b(gruppe (?:af )?borgere|fra borgere|group of (?:residents|citizens))\b",
-                            re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(jeg|mig|min|mit|mine|i|me|my|ich|mein|meine)\b")
+_CITIZEN_GROUP = re.compile(r"\b(" + "|".join(_cues("citizen_groups")) + r")\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(" + "|".join(_cues("first_person")) + r")\b")
 
+# Our types map to themselves; the registry's ``type_aliases`` map platform labels onto them.
 RESPONDENT_TYPE_ALIASES = {
-    "committee": "committee", "udvalg": "committee", "fagudvalg": "committee",
-    "local_council": "local_council", "lokaludvalg": "local_council", "local council": "local_council",
-    "organisation": "organisation", "organization": "organisation", "forening": "organisation",
-    "virksomhed": "organisation", "company": "organisation", "organisation/virksomhed": "organisation",
-    "citizen": "citizen", "individual": "citizen", "privatperson": "citizen", "person": "citizen",
-    "unknown": "unknown",
+    **{t: t for t in ("committee", "local_council", "organisation", "citizen", "unknown")},
+    **{str(label).lower(): kind for code in language_codes()
+       for label, kind in (get_language(code).resource("respondents")["type_aliases"] or {}).items()},
 }
 
 

@@ -5,7 +5,8 @@ of cleaned text (see :mod:`analysis.corpus.cleaning`), so each bullet-list item 
 paragraph of its own. Sentences end at ``.``, ``!``, ``?`` or ``…`` followed by
 space and a capital or digit, except after abbreviations (``bl.a.``, ``f.eks.``,
 ``jf.``, ``ca.``, ``nr.``, ``pkt.``, ``kl.``, ``pct.``, ``d.``, ``Dr.``, …)
-and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``).
+and ordinals (``d. 1. januar``, ``pkt. 4. Mødet``, ``den 3. juni``). The word lists
+of each language are in the language registry (``languages/<code>/segmentation.yaml``).
 
 >>> [s.text for s in split_sentences("Vi støtter bl.a. job. Mødet d. 1. januar kl. 10 gik godt!")]
 ['Vi støtter bl.a. job.', 'Mødet d. 1. januar kl. 10 gik godt!']
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.corpus.kinds import paragraph_kinds, sentence_kind
+from analysis.languages import get_language
 
 __all__ = ["Span", "split_paragraphs", "split_sentences", "segment_text", "segment_responses"]
 
@@ -32,39 +35,20 @@ class Span(NamedTuple):
     end: int
 
 
-# Abbreviations after which a full stop never ends a sentence (lower-cased, without the
-# final period). Multi-part ones ("bl.a") are matched with their inner periods.
-ABBREVIATIONS: dict[str, frozenset[str]] = {
-    "da": frozenset(
-        """
-        bl.a f.eks fx jf jvf ca nr pkt kl pct d ds dvs evt inkl ekskl iflg ift ifm iht mht vedr
-        hhv mfl m.fl m.m mv o.l o.a ang stk kap s tlf att afd adm cand fhv gl hr fr sdr st sct
-        vha pga grundet bla feks mio mia mill kr t.o.m f.o.m t.h t.v th tv mdr md årh dr prof
-        kgs ndr sdr
-        """.split()
-    ),
-    "en": frozenset(
-        """
-        e.g i.e etc vs cf approx no nos p pp para sec fig dr mr mrs ms prof st jr sr inc ltd co
-        jan feb mar apr jun jul aug sep sept oct nov dec est dept gov
-        """.split()
-    ),
-    "de": frozenset(
-        """
-        z.b bzw usw ca nr s vgl ggf evtl inkl d.h u.a u.ä o.ä bspw sog z.t abs art dr prof str
-        mio mrd jh jhd tel nr
-        """.split()
-    ),
-}
-# Abbreviations that may also close a sentence: a capital after them starts a new one.
-SENTENCE_FINAL_ABBREVIATIONS = frozenset({"mv", "osv", "m.m", "m.fl", "o.l", "etc", "usw", "mm", "mfl"})
-# Words after which a number with a full stop is an ordinal or a reference, not an end.
-NUMBER_TAKERS = frozenset(
-    {"d", "pkt", "punkt", "nr", "stk", "kap", "kapitel", "§", "s", "side", "afsnit", "bilag",
-     "no", "p", "art", "abs"}
-)
-# Common words before a day or ordinal ("den 3. juni", "am 4. Mai"); only 1–2 digit numbers.
-ORDINAL_TAKERS = frozenset({"den", "det", "the", "der", "des", "dem", "am", "vom", "bis", "til", "fra", "i", "og"})
+class _Rules(NamedTuple):
+    """The sentence-splitting word lists of one language (``languages/<code>/segmentation.yaml``)."""
+
+    abbreviations: frozenset[str]  # a full stop after these never ends a sentence (lower-cased)
+    sentence_final: frozenset[str]  # ... unless one of these is followed by a capital
+    number_takers: frozenset[str]  # "pkt. 4. Mødet": the number is a reference
+    ordinal_takers: frozenset[str]  # "den 3. juni": a day or ordinal (1–2 digits)
+
+
+@lru_cache(maxsize=32)
+def _rules(language: str) -> _Rules:
+    lang = get_language(language)
+    return _Rules(*(lang.words("segmentation", key) for key in _Rules._fields))
+
 
 _BOUNDARY = re.compile(r"([.!?…]+)([\"”’')\]]*)(\s+)(?=\S)")
 _WORD_BEFORE = re.compile(r"([^\s(\[\"“”'’]*)$")
@@ -103,9 +87,9 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
         return True  # !, ?, … and ".." / "..." before a capital
     before = _word_before(text, match.start())
     token = before.lower()
-    abbreviations = ABBREVIATIONS.get(language, frozenset()) | ABBREVIATIONS["da"]
-    if token in abbreviations or token.rstrip(".") in abbreviations:
-        return token in SENTENCE_FINAL_ABBREVIATIONS and nxt.isupper()
+    rules = _rules(language)
+    if token in rules.abbreviations or token.rstrip(".") in rules.abbreviations:
+        return token in rules.sentence_final and nxt.isupper()
     if len(before) == 1 and before.isalpha() and before.isupper():
         return False  # an initial: "H. C. Andersen"
     if before.isdigit():
@@ -113,7 +97,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
             return False  # "kl. 10. 30" or enumerations of numbers
         prev = _word_before(text, max(0, match.start() - len(before) - 1))
         prev = prev.lower().rstrip(".")
-        if (prev in NUMBER_TAKERS and len(before) <= 3) or (prev in ORDINAL_TAKERS and len(before) <= 2):
+        if (prev in rules.number_takers and len(before) <= 3) or (prev in rules.ordinal_takers and len(before) <= 2):
             return False  # "pkt. 4. Mødet", "den 3. Juni"; not "i 2025. Det"
         if match.start() - len(before) == 0:
             return False  # a numbered heading at the start: "1. Indledning"

@@ -1,4 +1,4 @@
-"""Report: figures, the HTML report and exports."""
+"""Report: figures, the written report, the response browser, exports and notebooks."""
 
 from analysis.report.build import (  # noqa: F401
     FIGURE_DPI,
@@ -10,4 +10,5 @@ from analysis.report.build import (  # noqa: F401
     report_figures,
     execute_notebook,
     build_report,
+    write_figures,
 )

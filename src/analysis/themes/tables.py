@@ -1,214 +1,194 @@
-"""Theme tables from a fitted model: themes, segment and response weights, quotes, tree, labels.
+"""Theme tables from a fitted model, and the stage that writes them.
+
+``themes`` (one row per theme, plus the "no clear theme" group, id 0, when it is not
+empty), ``segment_themes``, ``response_themes``, ``theme_quotes``, ``k_diagnostics``,
+``theme_tree``, ``theme_levels``, ``theme_skipped``, ``segment_map``, ``theme_labels``.
 """
 
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.text import WORD_RE, proper_names
-
+from analysis.text import WORD_RE
+from analysis.themes.describe import NO_THEME_ID, NO_THEME_LABEL, quotable, rank_quotes
+from analysis.themes.hierarchy import segment_map, theme_levels, theme_tree
+from analysis.themes.labels import attach_labels
 from analysis.themes.model import ThemeModel
-from analysis.themes.vectors import (match_themes)
 
-# ---------------------------------------------------------------------------
-# Tables
-# ---------------------------------------------------------------------------
-
-def _theme_term_weights(model: ThemeModel, n: int = 30) -> list[dict[str, float]]:
-    out = []
-    for row in model.components_:
-        order = np.lexsort((np.arange(len(row)), -row))[:n]
-        out.append({str(model.terms_[i]): round(float(row[i]), 6) for i in order if row[i] > 0})
-    return out
+#: Why a segment is in the "no clear theme" group.
+NO_THEME_REASON = ("its words fit no theme: cosine with its main theme's term vector below "
+                   "min_fit={min_fit}")
 
 
-def _format_terms(weights: Mapping[str, float]) -> str:
-    return "; ".join(f"{t}={w:.6f}" for t, w in weights.items())
+def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
+                 per_response: int = 2) -> pd.DataFrame:
+    """Up to ``n_quotes`` representative quotes per theme.
 
+    A quote is a complete content sentence (:func:`analysis.themes.describe.quotable`:
+    no heading, greeting, sender line, signature or list number) whose main theme is the
+    theme, ranked by typicality (cosine to the theme's term vector) × theme weight, ties
+    broken by position; at most ``per_response`` per response; identical and
+    near-identical texts (80 % of their words shared: campaign copies) once; written in full.
 
-def _parse_terms(text: Any) -> dict[str, float]:
-    out: dict[str, float] = {}
-    if not isinstance(text, str):
-        return out
-    for part in text.split(";"):
-        if "=" in part:
-            t, w = part.rsplit("=", 1)
-            try:
-                out[t.strip()] = float(w)
-            except ValueError:
-                continue
-    return out
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    segments : DataFrame with ``segment_id``, ``response_id``, ``text`` (and ``kind``)
+    n_quotes : int
+    per_response : int
 
+    Returns
+    -------
+    DataFrame
+        ``theme_id``, ``rank``, ``segment_id``, ``response_id``, ``weight``,
+        ``typicality``, ``text``.
 
-def attach_labels(model: ThemeModel, saved: pd.DataFrame | None,
-                  min_similarity: float = 0.3) -> pd.DataFrame:
-    """Re-attach user-edited labels to the model's themes; return the new label table.
-
-    ``saved`` is a ``theme_labels.csv`` table (``theme_id``, ``label``, ``auto_label``,
-    ``terms``). A row whose ``label`` differs from its ``auto_label`` was edited by a user.
-    Its ``terms`` (term=weight pairs) are matched to the current themes' term vectors by
-    Hungarian matching on cosine similarity; a match with similarity ≥ ``min_similarity``
-    carries the label over, whatever the theme's new id. Edited labels that match no theme
-    stay in the table with ``status`` "unmatched" so nothing a user wrote is lost.
-    Sets ``model.labels_`` for matched themes.
-    """
-    weights = _theme_term_weights(model)
-    auto = list(model.labels_)
-    table = pd.DataFrame({"theme_id": model.theme_ids_.astype(int), "label": auto,
-                          "auto_label": auto, "terms": [_format_terms(w) for w in weights],
-                          "status": "auto", "similarity": np.nan})
-    if saved is None or saved.empty:
-        return table
-    need = {"label", "auto_label", "terms"}
-    if not need <= set(saved.columns):
-        raise ValueError(f"theme_labels.csv needs the columns {sorted(need)}; it has "
-                         f"{list(saved.columns)}. Delete the file to start afresh.")
-    saved = saved.copy()
-    edited = saved[saved["label"].fillna("").astype(str).str.strip().ne("")
-                   & saved["label"].astype(str).ne(saved["auto_label"].astype(str))]
-    edited = edited.reset_index(drop=True)
-    if edited.empty:
-        return table
-    vocab = sorted(set().union(*[set(w) for w in weights],
-                               *[set(_parse_terms(t)) for t in edited["terms"]]))
-    pos = {t: i for i, t in enumerate(vocab)}
-
-    def vec(w: Mapping[str, float]) -> np.ndarray:
-        v = np.zeros(len(vocab))
-        for t, x in w.items():
-            v[pos[t]] = x
-        return v
-
-    A = np.vstack([vec(_parse_terms(t)) for t in edited["terms"]])
-    B = np.vstack([vec(w) for w in weights])
-    a, b, s = match_themes(A, B)
-    matched = set()
-    labels = list(model.labels_)
-    for i, j, sim in zip(a, b, s):
-        if sim >= min_similarity:
-            matched.add(int(i))
-            labels[j] = str(edited.loc[i, "label"])
-            table.loc[j, ["label", "status", "similarity"]] = [labels[j], "user", round(float(sim), 4)]
-    model.labels_ = labels
-    lost = edited.drop(index=sorted(matched))
-    if len(lost):
-        warnings.warn(f"{len(lost)} edited theme label(s) match no current theme "
-                      f"(similarity < {min_similarity}): {lost['label'].tolist()}. They are "
-                      "kept in theme_labels.csv with status 'unmatched'.", UserWarning, stacklevel=2)
-        keep = lost.assign(theme_id=pd.NA, status="unmatched", similarity=np.nan)[table.columns]
-        table = pd.concat([table, keep], ignore_index=True)
-    table["theme_id"] = table["theme_id"].astype("Int64")
-    return table
-
-
-def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5) -> pd.DataFrame:
-    """Up to ``n_quotes`` representative segments per theme (highest weight, most typical).
-
-    Columns: ``theme_id``, ``rank``, ``segment_id``, ``response_id``, ``weight``, ``text``.
-    Identical texts are quoted once.
+    Examples
+    --------
+    >>> seg = pd.DataFrame({"segment_id": [f"r{i}:0:0" for i in range(8)],
+    ...                     "response_id": [f"r{i}" for i in range(8)],
+    ...                     "text": ["Vi vil have flere busser og metro i byen.",
+    ...                              "Vi vil have flere parker og træer i byen."] * 4})
+    >>> m = ThemeModel(2, random_state=0).fit(seg["text"])
+    >>> int(theme_quotes(m, seg)["rank"].max()) <= 5
+    True
     """
     from sklearn.preprocessing import normalize
 
+    cols = ["theme_id", "rank", "segment_id", "response_id", "weight", "typicality", "text"]
     W = model.weights_
     kept = model._kept
-    typical = np.zeros_like(W)
+    typical = np.zeros(W.shape)
     typical[kept] = np.asarray(normalize(model._X) @ normalize(model.components_).T)
-    dom = np.where(W.sum(axis=1) > 0, W.argmax(axis=1), -1)
-    rows = []
     texts = segments["text"].fillna("").astype(str).tolist()
+    kinds = (segments["kind"].fillna("content").astype(str).tolist() if "kind" in segments
+             else ["content"] * len(texts))
+    ok = np.array([quotable(t, k) for t, k in zip(texts, kinds)], dtype=bool)
+    assigned = np.asarray(model.assigned_)
+    rids = segments["response_id"].astype(str).to_numpy()
+    sids = segments["segment_id"].astype(str).to_numpy()
+    rows = []
     for j, tid in enumerate(model.theme_ids_):
-        idx = np.flatnonzero(dom == j)
-        order = idx[np.lexsort((idx, -typical[idx, j].round(9), -W[idx, j].round(9)))]
-        seen: set[str] = set()
+        idx = np.flatnonzero((assigned == tid) & ok)
+        order = idx[rank_quotes(typical[idx, j], W[idx, j], idx)]
+        chosen: list[frozenset[str]] = []
+        per: dict[str, int] = {}
         rank = 0
         for i in order:
-            key = " ".join(texts[i].lower().split())
-            if key in seen:
-                continue
-            seen.add(key)
+            words = frozenset(WORD_RE.findall(texts[i].lower()))
+            if per.get(rids[i], 0) >= per_response or any(
+                    len(words & w) >= 0.8 * len(words | w) for w in chosen):
+                continue  # a near-copy (campaign text) of a quote already chosen
+            chosen.append(words)
+            per[rids[i]] = per.get(rids[i], 0) + 1
             rank += 1
-            rows.append({"theme_id": int(tid), "rank": rank,
-                         "segment_id": str(segments["segment_id"].iloc[i]),
-                         "response_id": str(segments["response_id"].iloc[i]),
-                         "weight": round(float(W[i, j]), 6), "text": texts[i]})
+            rows.append({"theme_id": int(tid), "rank": rank, "segment_id": sids[i],
+                         "response_id": rids[i], "weight": round(float(W[i, j]), 6),
+                         "typicality": round(float(typical[i, j]), 6), "text": texts[i]})
             if rank == n_quotes:
                 break
-    return pd.DataFrame(rows, columns=["theme_id", "rank", "segment_id", "response_id",
-                                       "weight", "text"])
+    return pd.DataFrame(rows, columns=cols)
 
 
-def theme_tree(model: ThemeModel) -> pd.DataFrame:
-    """Agglomerative tree of the themes (average linkage, cosine distance of term vectors).
-
-    One row per edge: ``parent`` (node "N1", "N2", …; the last is the root), ``child``
-    (a node or a theme "T3"), ``child_theme_id`` (Int64, missing for nodes), ``distance``
-    (height of the parent's merge), ``n_themes`` (themes under the child), ``label``.
-    """
-    from scipy.cluster.hierarchy import linkage
-
-    cols = ["parent", "child", "child_theme_id", "distance", "n_themes", "label"]
-    k = len(model.theme_ids_)
-    if k < 2:
-        return pd.DataFrame(columns=cols)
-    C = np.asarray(model.components_, dtype=float)
-    C = C / np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-    Z = linkage(C, method="average", metric="cosine")
-    names = [f"T{t}" for t in model.theme_ids_] + [f"N{i + 1}" for i in range(len(Z))]
-    counts = [1] * k + [int(z[3]) for z in Z]
-    labels = list(model.labels_) + [""] * len(Z)
-    rows = []
-    for i, (a, b, dist, _) in enumerate(Z):
-        for c in (int(a), int(b)):
-            rows.append({"parent": names[k + i], "child": names[c],
-                         "child_theme_id": int(model.theme_ids_[c]) if c < k else pd.NA,
-                         "distance": round(float(max(dist, 0.0)), 6), "n_themes": counts[c],
-                         "label": labels[c]})
-    out = pd.DataFrame(rows, columns=cols)
-    out["child_theme_id"] = out["child_theme_id"].astype("Int64")
-    return out
+def _themes_table(model: ThemeModel) -> pd.DataFrame:
+    ids = model.theme_ids_.astype(int)
+    assigned = np.asarray(model.assigned_)
+    n_assigned = max(int((assigned >= 0).sum()), 1)
+    sizes = np.array([int((assigned == t).sum()) for t in ids])
+    themes = pd.DataFrame({
+        "theme_id": ids,
+        "label": list(model.labels_),
+        "top_terms": [", ".join(t) for t in model.top_terms_],
+        "size": sizes,
+        "share": (sizes / n_assigned).round(6),
+        "coherence": np.round(model.coherence_, 6),
+        "stability": np.round(model.stability_, 6),
+        "seed": list(model.seeds_),
+        "exclusivity": np.round(model.exclusivity_, 6),
+        "note": "",
+    })
+    n_none = int((assigned == NO_THEME_ID).sum())
+    if n_none:
+        none = pd.DataFrame([{
+            "theme_id": NO_THEME_ID, "label": NO_THEME_LABEL.get(model.language, "no clear theme"),
+            "top_terms": "", "size": n_none, "share": round(n_none / n_assigned, 6),
+            "coherence": np.nan, "stability": np.nan, "seed": "", "exclusivity": np.nan,
+            "note": NO_THEME_REASON.format(min_fit=model.min_fit)}])
+        themes = pd.concat([themes, none], ignore_index=True)
+    return themes
 
 
-def segment_map(model: ThemeModel, segments: pd.DataFrame) -> pd.DataFrame:
-    """2-D map of the assigned segments: PCA of the square-rooted theme weights.
-
-    Deterministic (full SVD, signs fixed so each axis's largest loading is positive).
-    Columns: ``segment_id``, ``response_id``, ``x``, ``y``, ``theme_id``.
-    """
+def _segment_themes(model: ThemeModel, segments: pd.DataFrame) -> pd.DataFrame:
     W = model.weights_
-    has = W.sum(axis=1) > 0
-    R = np.sqrt(W[has])
-    R = R - R.mean(axis=0)
-    if R.shape[0] >= 2:
-        U, s, Vt = np.linalg.svd(R, full_matrices=False)
-        for c in range(Vt.shape[0]):
-            if Vt[c, np.argmax(np.abs(Vt[c]))] < 0:
-                Vt[c] *= -1
-        XY = R @ Vt[:2].T
-    else:
-        XY = np.zeros((R.shape[0], 2))
-    if XY.shape[1] < 2:
-        XY = np.hstack([XY, np.zeros((XY.shape[0], 2 - XY.shape[1]))])
-    sub = segments.loc[has]
-    return pd.DataFrame({"segment_id": sub["segment_id"].astype(str).to_numpy(),
-                         "response_id": sub["response_id"].astype(str).to_numpy(),
-                         "x": XY[:, 0].round(6), "y": XY[:, 1].round(6),
-                         "theme_id": model.theme_ids_[W[has].argmax(axis=1)].astype(int)})
+    ids = model.theme_ids_.astype(int)
+    assigned = np.asarray(model.assigned_)
+    clear = assigned > 0
+    dom = W.argmax(axis=1)
+    # Several themes per segment: every theme with at least `threshold` of the weight,
+    # and always the segment's main theme.
+    r, c = np.nonzero(clear[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
+    sid = segments["segment_id"].astype(str).to_numpy()
+    st = pd.DataFrame({"segment_id": sid[r], "theme_id": ids[c], "weight": W[r, c].round(6)})
+    none = np.flatnonzero(assigned == NO_THEME_ID)
+    st0 = pd.DataFrame({"segment_id": sid[none], "theme_id": NO_THEME_ID, "weight": 1.0})
+    st = pd.concat([st[st["weight"] > 0], st0], ignore_index=True)
+    order = pd.Series(np.arange(len(sid)), index=sid)
+    st = st.assign(_o=order.reindex(st["segment_id"]).to_numpy())
+    return st.sort_values(["_o", "theme_id"], kind="mergesort").drop(columns="_o").reset_index(drop=True)
+
+
+def _response_themes(model: ThemeModel, segments: pd.DataFrame) -> pd.DataFrame:
+    """A response's share of a theme: the mean weight over its assigned segments
+    (a segment with no clear theme counts fully to group 0)."""
+    W = model.weights_.copy()
+    ids = model.theme_ids_.astype(int)
+    assigned = np.asarray(model.assigned_)
+    W[assigned == NO_THEME_ID] = 0
+    W0 = (assigned == NO_THEME_ID).astype(float)[:, None]
+    frame = pd.DataFrame(np.hstack([W, W0])[assigned >= 0], columns=list(ids) + [NO_THEME_ID])
+    frame["response_id"] = segments.loc[assigned >= 0, "response_id"].astype(str).to_numpy()
+    resp = frame.groupby("response_id", sort=True).mean()
+    out = resp.stack().rename("share").reset_index()
+    out.columns = ["response_id", "theme_id", "share"]
+    out = out[out["share"] > 0].copy()
+    out["share"] = out["share"].round(6)
+    out["theme_id"] = out["theme_id"].astype(int)
+    if "source" in segments.columns:
+        src = segments.drop_duplicates("response_id").set_index(
+            segments.drop_duplicates("response_id")["response_id"].astype(str))["source"]
+        out["source"] = out["response_id"].map(src).to_numpy()
+    return out.sort_values(["response_id", "theme_id"], kind="mergesort").reset_index(drop=True)
 
 
 def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
-                 saved_labels: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+                 saved_labels: pd.DataFrame | None = None,
+                 responses: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
     """All theme tables for a model fitted on ``segments["text"]`` (same rows, same order).
 
-    Returns ``themes``, ``segment_themes``, ``response_themes``, ``theme_quotes``,
-    ``k_diagnostics``, ``theme_tree``, ``theme_skipped``, ``segment_map`` and
-    ``theme_labels`` (see :func:`attach_labels`).
+    Parameters
+    ----------
+    model : fitted ThemeModel
+    segments : DataFrame with ``segment_id``, ``response_id``, ``text``
+    saved_labels : DataFrame, optional
+        A ``theme_labels.csv`` table with user-edited labels (see :func:`attach_labels`).
+    responses : DataFrame, optional
+        The responses table; its ``source`` (the file or row each response came from) is
+        carried into ``response_themes`` so it joins back to the input.
 
+    Returns
+    -------
+    dict of DataFrame
+        ``themes``, ``segment_themes``, ``response_themes``, ``theme_quotes``,
+        ``k_diagnostics``, ``theme_tree``, ``theme_levels``, ``theme_skipped``,
+        ``segment_map``, ``theme_labels``.
+
+    Examples
+    --------
     >>> seg = pd.DataFrame({"segment_id": [f"r{i % 2}:0:{i}" for i in range(12)],
     ...                     "response_id": [f"r{i % 2}" for i in range(12)],
     ...                     "text": ["bus og metro", "park og træer", "metro og cykel",
@@ -225,53 +205,27 @@ def theme_tables(model: ThemeModel, segments: pd.DataFrame, *,
         raise ValueError(f"The model was fitted on {model.weights_.shape[0]} segments but "
                          f"{len(segments)} were given; pass the very segments it was fitted on.")
     segments = segments.reset_index(drop=True)
+    if responses is not None and "source" in responses and "source" not in segments:
+        src = responses.drop_duplicates("response_id").set_index(
+            responses.drop_duplicates("response_id")["response_id"].astype(str))["source"]
+        segments = segments.assign(source=segments["response_id"].astype(str).map(src).to_numpy())
     label_table = attach_labels(model, saved_labels)
-    W = model.weights_
-    ids = model.theme_ids_.astype(int)
-    has = W.sum(axis=1) > 0
-    dom = W.argmax(axis=1)
-    n_assigned = int(has.sum())
-    sizes = np.array([int(((dom == j) & has).sum()) for j in range(len(ids))])
-    themes = pd.DataFrame({
-        "theme_id": ids,
-        "label": list(model.labels_),
-        "top_terms": [", ".join(t) for t in model.top_terms_],
-        "size": sizes,
-        "share": (sizes / max(n_assigned, 1)).round(6),
-        "coherence": np.round(model.coherence_, 6),
-        "stability": np.round(model.stability_, 6),
-        "seed": list(model.seeds_),
-    })
-    # Several themes per segment: every theme with at least `threshold` of the weight,
-    # and always the segment's main theme.
-    r, c = np.nonzero(has[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
-    seg_themes = pd.DataFrame({"segment_id": segments["segment_id"].astype(str).to_numpy()[r],
-                               "theme_id": ids[c], "weight": W[r, c].round(6)})
-    seg_themes = seg_themes[seg_themes["weight"] > 0].reset_index(drop=True)
-    # A response's share of a theme: the mean weight over its assigned segments.
-    frame = pd.DataFrame(W[has], columns=ids)
-    frame["response_id"] = segments.loc[has, "response_id"].astype(str).to_numpy()
-    resp = frame.groupby("response_id", sort=True).mean()
-    resp_themes = resp.stack().rename("share").reset_index().rename(columns={"level_1": "theme_id"})
-    resp_themes.columns = ["response_id", "theme_id", "share"]
-    resp_themes = resp_themes[resp_themes["share"] > 0].copy()
-    resp_themes["share"] = resp_themes["share"].round(6)
-    resp_themes["theme_id"] = resp_themes["theme_id"].astype(int)
-    resp_themes = resp_themes.reset_index(drop=True)
     sk = model.skipped_
+    pos = sk["index"].to_numpy(dtype=int)
     skipped = pd.DataFrame({
-        "segment_id": segments["segment_id"].astype(str).to_numpy()[sk["index"].to_numpy(dtype=int)],
-        "response_id": segments["response_id"].astype(str).to_numpy()[sk["index"].to_numpy(dtype=int)],
+        "segment_id": segments["segment_id"].astype(str).to_numpy()[pos],
+        "response_id": segments["response_id"].astype(str).to_numpy()[pos],
         "reason": sk["reason"].to_numpy(),
-        "text": segments["text"].fillna("").astype(str).to_numpy()[sk["index"].to_numpy(dtype=int)],
+        "text": segments["text"].fillna("").astype(str).to_numpy()[pos],
     })
     return {
-        "themes": themes,
-        "segment_themes": seg_themes,
-        "response_themes": resp_themes,
+        "themes": _themes_table(model),
+        "segment_themes": _segment_themes(model, segments),
+        "response_themes": _response_themes(model, segments),
         "theme_quotes": theme_quotes(model, segments),
         "k_diagnostics": model.k_diagnostics_.copy(),
         "theme_tree": theme_tree(model),
+        "theme_levels": theme_levels(model),
         "theme_skipped": skipped,
         "segment_map": segment_map(model, segments),
         "theme_labels": label_table,
@@ -286,6 +240,22 @@ def merge_themes(model_or_tables: ThemeModel | Mapping[str, pd.DataFrame], ids: 
     :meth:`ThemeModel.merge_themes`). Given the tables of :func:`theme_tables`, returns
     new tables: weights and shares are added, sizes recounted, top terms interleaved,
     coherence unknown (NaN) and stability the lowest of the merged themes.
+
+    Parameters
+    ----------
+    model_or_tables : fitted ThemeModel, or the dict of :func:`theme_tables`
+    ids : sequence of int (two or more theme ids)
+    label : str, optional
+
+    Returns
+    -------
+    ThemeModel or dict of DataFrame
+
+    Examples
+    --------
+    >>> texts = ["bus og metro", "park og træer", "skole og lærer"] * 4
+    >>> merge_themes(ThemeModel(3, random_state=0).fit(texts), [1, 2]).n_themes_
+    2
     """
     if isinstance(model_or_tables, ThemeModel):
         return model_or_tables.merge_themes(ids, label=label)
@@ -344,9 +314,31 @@ def merge_themes(model_or_tables: ThemeModel | Mapping[str, pd.DataFrame], ids: 
     return tables
 
 
-# ---------------------------------------------------------------------------
-# The stage the CLI calls
-# ---------------------------------------------------------------------------
+
+
+def theme_model_for(segments: pd.DataFrame, *, hearing: Sequence[str] | str | None = None,
+                    **params: Any) -> ThemeModel:
+    """The :class:`ThemeModel` the stage fits for these segments (no other policy added).
+
+    Parameters
+    ----------
+    segments : DataFrame (unused except for validation; kept for symmetry)
+    hearing : title(s) of the hearing, passed as ``title_words``
+    **params : ThemeModel parameters
+
+    Returns
+    -------
+    ThemeModel (not fitted)
+
+    Examples
+    --------
+    >>> theme_model_for(pd.DataFrame(), hearing="Plan for trafik", n_themes=3).title_words
+    ('Plan for trafik',)
+    """
+    if hearing is not None and "title_words" not in params:
+        params["title_words"] = (hearing,) if isinstance(hearing, str) else tuple(hearing)
+    return ThemeModel(**params)
+
 
 def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str = "auto",
                        language: str = "da", backend: str = "nmf", random_state: int = 0,
@@ -355,19 +347,39 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
                        **params: Any) -> dict[str, pd.DataFrame]:
     """Read ``segments.parquet`` from ``processed_dir``, find themes, write the tables.
 
-    Writes ``themes.parquet``/``.csv``, ``segment_themes.parquet``,
-    ``response_themes.parquet``/``.csv``, ``theme_quotes.csv``, ``k_diagnostics.csv``,
-    ``theme_tree.csv``, ``theme_skipped.csv``, ``segment_map.parquet`` and
-    ``theme_labels.csv``.
+    The same as, in a notebook::
+
+        model = ThemeModel(n_themes, language=..., title_words=responses["hearing"].unique(), ...)
+        model.fit(segments["text"], groups=segments["response_id"], kind=segments.get("kind"))
+        tables = theme_tables(model, segments)
+
+    (the hearing titles are the sorted distinct ``hearing`` values of ``responses.parquet``).
 
     **Editing labels.** Change the ``label`` column of ``theme_labels.csv`` (in
     ``processed_dir``, or ``labels_path``) and rerun: each edited label is re-attached to
     the theme whose term vector matches the saved ``terms`` best (Hungarian matching,
-    cosine ≥ 0.3), even when ids change after a refit. Unmatched edits are kept with
-    status "unmatched". Extra ``params`` go to :class:`ThemeModel`.
+    cosine >= 0.3), even when ids change after a refit. Unmatched edits are kept with
+    status "unmatched".
 
+    Parameters
+    ----------
+    processed_dir : path
+        A processed study folder (``segments.parquet``, optionally ``responses.parquet``).
+    n_themes, language, backend, random_state, seed_terms : as in :class:`ThemeModel`
+    labels_path : path, optional
+        Where ``theme_labels.csv`` is read and written.
+    **params : any other :class:`ThemeModel` parameter
+
+    Returns
+    -------
+    dict of DataFrame (see :func:`theme_tables`)
+
+    Examples
+    --------
     >>> tables = write_theme_tables("data/processed/udsatte-byomraader-2025")  # doctest: +SKIP
     """
+    from analysis.tables import write_table
+
     folder = Path(processed_dir)
     seg_path = folder / "segments.parquet"
     if not seg_path.is_file():
@@ -380,32 +392,44 @@ def write_theme_tables(processed_dir: str | os.PathLike, *, n_themes: int | str 
     segments = segments.reset_index(drop=True)
     labels_file = Path(labels_path) if labels_path else folder / "theme_labels.csv"
     saved = pd.read_csv(labels_file, dtype=str, keep_default_na=False) if labels_file.is_file() else None
-    # The hearing's own title words ("Klimastrategi og Klimahandleplan") are in every
-    # response's scope and tell no theme apart.
-    extra = list(params.pop("extra_stop_words", ()))
-    # Names of senders, places and people say who wrote, not what about.
-    if params.pop("drop_names", True):
-        extra.extend(sorted(proper_names(segments["text"].astype(str), language)))
+    hearing = hearing_titles(folder)
+    model = theme_model_for(segments, hearing=hearing, n_themes=n_themes, language=language,
+                            backend=backend, random_state=random_state, seed_terms=seed_terms,
+                            **params)
+    model.fit(segments["text"], groups=segments["response_id"].astype(str),
+              kind=segments["kind"] if "kind" in segments else None)
     resp_path = folder / "responses.parquet"
-    if resp_path.is_file():
-        responses = pd.read_parquet(resp_path)
-        if "hearing" in responses.columns:
-            for title in responses["hearing"].dropna().astype(str).unique():
-                extra.extend(m.group().lower() for m in WORD_RE.finditer(title))
-    model = ThemeModel(n_themes, language=language, backend=backend, random_state=random_state,
-                       seed_terms=seed_terms, extra_stop_words=tuple(extra), **params)
-    model.fit(segments["text"], groups=segments["response_id"].astype(str))
-    tables = theme_tables(model, segments, saved_labels=saved)
+    responses = pd.read_parquet(resp_path) if resp_path.is_file() else None
+    tables = theme_tables(model, segments, saved_labels=saved, responses=responses)
     folder.mkdir(parents=True, exist_ok=True)
-    tables["themes"].to_parquet(folder / "themes.parquet", index=False)
-    tables["themes"].to_csv(folder / "themes.csv", index=False)
-    tables["segment_themes"].to_parquet(folder / "segment_themes.parquet", index=False)
-    tables["response_themes"].to_parquet(folder / "response_themes.parquet", index=False)
-    tables["response_themes"].to_csv(folder / "response_themes.csv", index=False)
-    tables["theme_quotes"].to_csv(folder / "theme_quotes.csv", index=False)
-    tables["k_diagnostics"].to_csv(folder / "k_diagnostics.csv", index=False)
-    tables["theme_tree"].to_csv(folder / "theme_tree.csv", index=False)
-    tables["theme_skipped"].to_csv(folder / "theme_skipped.csv", index=False)
-    tables["segment_map"].to_parquet(folder / "segment_map.parquet", index=False)
-    tables["theme_labels"].to_csv(labels_file, index=False)
+    for name, csv in (("themes", True), ("segment_themes", False), ("response_themes", True),
+                      ("theme_quotes", True), ("k_diagnostics", True), ("theme_tree", True),
+                      ("theme_levels", True), ("theme_skipped", True), ("segment_map", False)):
+        write_table(tables[name], folder, name, csv=csv)
+    write_table(tables["theme_labels"], labels_file.parent, labels_file.stem, parquet=False)
     return tables
+
+
+def hearing_titles(processed_dir: str | os.PathLike) -> tuple[str, ...]:
+    """Sorted distinct hearing titles of ``responses.parquet`` in ``processed_dir`` (or ()).
+
+    Parameters
+    ----------
+    processed_dir : path
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> hearing_titles("/nonexistent")
+    ()
+    """
+    path = Path(processed_dir) / "responses.parquet"
+    if not path.is_file():
+        return ()
+    responses = pd.read_parquet(path, columns=None)
+    if "hearing" not in responses.columns:
+        return ()
+    return tuple(sorted(responses["hearing"].dropna().astype(str).unique()))

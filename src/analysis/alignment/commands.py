@@ -1,0 +1,107 @@
+"""Command-line subcommands of the alignment side: ``sample-coding`` and ``agreement``.
+
+    analysis sample-coding STUDY [--n 120] [--out SHEET.xlsx]
+    analysis agreement STUDY SHEET [--retrain] [--with-labels CSV]
+
+``sample-coding`` needs the align step's tables (``analysis run STUDY --steps
+ingest,align``). ``agreement`` writes ``coding_agreement`` to the processed folder; with
+``--retrain`` it also writes ``stance_training.csv`` (the coder's codes, plus any
+``--with-labels`` table) and reports the learned model's cross-validated macro-F1; set
+``alignment: {stance_model: <that file>}`` in study.yaml to use it.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+
+def _study(name: str):
+    from analysis.config import load_study
+
+    return load_study(name)
+
+
+def cmd_sample_coding(args: argparse.Namespace) -> int:
+    """Write the coder's sheet and the hidden key for a study."""
+    from analysis.alignment.codebook import load_codebook
+    from analysis.alignment.coding import KEY, sample_for_coding, write_coding_sheet
+    from analysis.pipeline import log
+    from analysis.tables import read_table, write_table
+
+    study = _study(args.study)
+    folder = study.processed_dir
+    segments = read_table(folder, "segments")
+    try:
+        sp = read_table(folder, "segment_priorities")
+    except FileNotFoundError as exc:
+        raise FileNotFoundError(f"{exc} Run `analysis run {study.name} --steps ingest,align` first.") from None
+    try:
+        responses = read_table(folder, "responses")
+    except FileNotFoundError:
+        responses = None
+    codebook = load_codebook(study.codebook)
+    key = sample_for_coding(segments, sp, responses, n=args.n, random_state=study.random_state)
+    out = Path(args.out) if args.out else folder / "coding_sheet.xlsx"
+    labels = {p.id: p.label_en or p.id for p in codebook}
+    write_coding_sheet(key, codebook.ids, out, labels)
+    write_table(key, folder, KEY)
+    log(f"{len(key)} segments in {key['stratum'].nunique()} strata → {out} (key: {folder / (KEY + '.parquet')})")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """Score the model against a filled coding sheet; optionally retrain the stance model."""
+    import pandas as pd
+
+    from analysis.alignment.codebook import load_codebook
+    from analysis.alignment.coding import KEY, CodingSheetError, agreement_table, read_coding_sheet, training_table
+    from analysis.pipeline import log
+    from analysis.tables import read_table, write_table
+
+    study = _study(args.study)
+    folder = study.processed_dir
+    key = read_table(folder, KEY)
+    codebook = load_codebook(study.codebook)
+    try:
+        coded = read_coding_sheet(args.sheet, key, codebook.ids)
+    except CodingSheetError as exc:
+        log(f"error: {exc}")
+        return 2
+    merged = key.merge(coded, on=["coding_id", "segment_id"])
+    table = agreement_table(merged, codebook.ids, random_state=study.random_state)
+    write_table(table, folder, "coding_agreement")
+    show = table[table.metric.isin(["f1", "kappa"])].pivot_table(index="item", columns="metric", values="value",
+                                                                 sort=False)
+    log(f"agreement on {len(merged)} segments → {folder / 'coding_agreement.parquet'}")
+    log(show.round(2).to_string())
+    if args.retrain:
+        from analysis.alignment.learned import cross_validate_stance, read_labels, save_training_table
+
+        train = training_table(key, coded, study.language)
+        if args.with_labels:
+            extra = read_labels(args.with_labels)
+            train = pd.concat([train, extra.assign(source=extra.get("source", "labels"))], ignore_index=True)
+        path = save_training_table(train, folder / "stance_training.csv")
+        cv = cross_validate_stance(train["text"], train["label"], language=study.language,
+                                   n_splits=min(5, int(train["label"].value_counts().min())) or 2)
+        mean = cv[cv.fold == "mean"].set_index("model")["macro_f1"]
+        log(f"training table ({len(train)} segments) → {path}; 5-fold macro-F1 learned {mean['learned']:.2f}, "
+            f"cues {mean['cues']:.2f}. Use it with `alignment: {{stance_model: {path}}}` in study.yaml.")
+    return 0
+
+
+def register_commands(sub) -> None:
+    """Add ``sample-coding`` and ``agreement`` to the CLI's subparsers."""
+    p = sub.add_parser("sample-coding", help="write an Excel sheet of sampled segments for a human coder")
+    p.add_argument("study", help="study name (data/raw/<name>/study.yaml) or path to a study.yaml")
+    p.add_argument("--n", type=int, default=120, help="segments to sample (default 120)")
+    p.add_argument("--out", help="sheet path (default: <processed>/coding_sheet.xlsx)")
+    p.set_defaults(func=cmd_sample_coding)
+    p = sub.add_parser("agreement", help="agreement of the model with a filled coding sheet")
+    p.add_argument("study", help="study name or path to a study.yaml")
+    p.add_argument("sheet", help="the filled coding sheet (.xlsx)")
+    p.add_argument("--retrain", action="store_true", help="write a stance training table from the coder's codes")
+    p.add_argument("--with-labels", help="add these labelled segments (CSV text,label) to the training table")
+    p.set_defaults(func=cmd_agreement)

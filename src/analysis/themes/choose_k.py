@@ -1,0 +1,381 @@
+"""Choosing the number of themes: the candidate range, the scan and its diagnostics.
+
+**The default criterion, "eigengap"**, reads the corpus's granularity from the spectrum
+of its document-similarity graph (each document linked to its nearest neighbours in the
+SVD space of the smoothed TF-IDF, or of the embeddings): a corpus of k well-separated
+themes has k eigenvalues of the normalised graph Laplacian near zero and a gap after
+them. The :data:`N_FITTED` candidates with the largest gaps ``λ[k] - λ[k-1]`` are the
+shortlist of plausible granularities; only they are fitted, and the one whose themes are
+most reproducible above chance (``stability_corrected``, below) is chosen. The spectrum
+costs one sparse eigen-decomposition, so far fewer fits are needed than for a scan of
+every k. Measured on the labelled corpora
+(benchmarks/themes_quality.md) it lands near the gold number of themes where the
+stability criteria pick the smallest k tried.
+
+**Stability** (the other criteria): for every candidate k the backend is fitted once on all documents and ``n_runs - 1``
+times on bootstrap resamples; the themes of each resample are matched to those of the
+full fit (Hungarian matching of term vectors). Raw stability favours small k: with few
+themes every theme is close to the corpus mean, so any two partitions look alike. The
+scan therefore also matches the full fit against a **null** — the same resample's weights
+shuffled across documents, i.e. a random partition of the same sizes — and scores k by
+the stability *above* that null, ``(s - s_null) / (1 - s_null)`` (chance-corrected, like
+the adjusted Rand index). See :data:`CRITERIA` for the scores written to the diagnostics.
+
+>>> candidate_ks(780)[:6], candidate_ks(780)[-1]
+([3, 4, 5, 6, 7, 8], 20)
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.themes.vectors import _distinctive, _term_vectors, match_themes, npmi_coherence
+
+#: ``score`` is the chosen criterion: ``eigengap`` (the default, see above),
+#: ``corrected`` (stability above the null of random partitions), ``stability`` (raw),
+#: ``coherence`` (NPMI) or ``combined`` (mean of raw stability and rescaled coherence).
+CRITERIA = ("eigengap", "corrected", "stability", "coherence", "combined")
+
+#: Candidates fitted after the eigengap ranking (the best ones by gap).
+N_FITTED = 3
+
+
+def spectral_gaps(M, k_max: int, *, random_state: int = 0, max_documents: int = 20_000,
+                  n_components: int = 100) -> np.ndarray:
+    """Eigengaps of the normalised Laplacian of the documents' nearest-neighbour graph.
+
+    Parameters
+    ----------
+    M : sparse matrix or ndarray (documents × features)
+        Smoothed TF-IDF (reduced by truncated SVD) or embeddings.
+    k_max : int
+        Largest k whose gap is wanted.
+    random_state : int
+    max_documents : int
+        Larger corpora use an evenly spaced sample of this many documents.
+    n_components : int
+        SVD dimensions for sparse input.
+
+    Returns
+    -------
+    ndarray of shape (k_max + 1,)
+        ``gaps[k] = λ[k] - λ[k-1]`` (0-based eigenvalues in ascending order); entries 0
+        and 1 are 0.
+
+    Examples
+    --------
+    >>> X = np.kron(np.eye(3), np.ones((10, 4))) + 0.01
+    >>> int(np.argmax(spectral_gaps(X, 6)))
+    3
+    """
+    import scipy.sparse as sp
+    from scipy.sparse.linalg import eigsh
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.preprocessing import normalize
+    from sklearn.utils.extmath import randomized_svd
+
+    n = M.shape[0]
+    if n > max_documents:
+        M = M[np.linspace(0, n - 1, max_documents).round().astype(int)]
+        n = max_documents
+    out = np.zeros(k_max + 1)
+    if n < 4:
+        return out
+    if sp.issparse(M):
+        nc = max(1, min(n_components, min(M.shape) - 1))
+        U, S, _ = randomized_svd(M, nc, random_state=random_state)
+        Z = normalize(U * S)
+    else:
+        Z = normalize(np.asarray(M, dtype=float))
+    nn = max(3, min(15, n // 6, n - 1))
+    A = NearestNeighbors(n_neighbors=nn).fit(Z).kneighbors_graph(Z, mode="connectivity")
+    A = ((A + A.T) > 0).astype(np.float64)
+    d = np.asarray(A.sum(axis=1)).ravel()
+    Dm = sp.diags(1.0 / np.sqrt(np.maximum(d, 1e-12)))
+    S_ = (Dm @ A @ Dm).tocsr()
+    m = min(k_max + 2, n - 1)
+    v0 = np.full(n, 1.0 / np.sqrt(n))
+    if m >= n - 1 or n <= 200:
+        vals = np.linalg.eigvalsh(S_.toarray())[::-1][:m]
+    else:
+        vals = np.sort(eigsh(S_, k=m, which="LA", v0=v0, tol=1e-6)[0])[::-1]
+    lam = np.clip(1.0 - vals, 0.0, 2.0)
+    gaps = np.diff(lam)
+    for k in range(2, k_max + 1):
+        if k - 1 < len(gaps):
+            out[k] = round(float(gaps[k - 1]), 6)
+    return out
+
+
+def k_limits(n_documents: int, k_max: int | None = None) -> tuple[int, int]:
+    """Smallest and largest k the data support: 2 … at most one theme per three documents.
+
+    The default upper end grows with the corpus: ``max(12, round(sqrt(n / 2)))``, at most 40.
+
+    Parameters
+    ----------
+    n_documents : int
+    k_max : int, optional
+        Cap instead of the default.
+
+    Returns
+    -------
+    (int, int)
+
+    Examples
+    --------
+    >>> k_limits(15), k_limits(780), k_limits(100_000)
+    ((2, 5), (2, 20), (2, 40))
+    """
+    if k_max is None:
+        k_max = min(40, max(12, int(round(math.sqrt(n_documents / 2)))))
+    return 2, max(2, min(k_max, n_documents // 3))
+
+
+def candidate_ks(n_documents: int, k_max: int | None = None) -> list[int]:
+    """The default candidates for ``n_themes="auto"``: every k up to 8, then steps of ~15 %.
+
+    Two themes are considered only when the data allow no more (two is the most stable
+    split of almost any corpus and rarely tells a reader anything).
+
+    Parameters
+    ----------
+    n_documents : int
+    k_max : int, optional
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> candidate_ks(15), candidate_ks(6)
+    ([2, 3, 4, 5], [2])
+    """
+    lo, hi = k_limits(n_documents, k_max)
+    start = lo + 1 if hi >= lo + 2 and n_documents >= 30 else lo
+    ks = list(range(start, min(hi, 8) + 1))
+    k = 8
+    while k < hi:
+        k = min(hi, max(k + 1, int(round(k * 1.15))))
+        ks.append(k)
+    return sorted(set(ks)) or [lo]
+
+
+def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object]],
+           X, binary, terms: Sequence[str], ks: Sequence[int], *, n_runs: int = 4,
+           random_state: int = 0, n_top_terms: int = 10, sample_size: int = 3000,
+           progress_desc: str = "choosing k"):
+    """Fit every k in ``ks``; stability, null stability, coherence and exclusivity per k.
+
+    Parameters
+    ----------
+    fit : callable ``(rows or None, k, seed) -> (W, estimator)``
+        One backend fit (see :func:`analysis.themes.backends.fit_backend`).
+    X : sparse matrix
+        TF-IDF of the documents (term vectors of the themes).
+    binary : sparse matrix
+        Occurrence matrix for NPMI coherence (documents or groups × terms).
+    terms : sequence of str
+        Feature names (NPMI leaves out a term and its own multi-word term).
+    ks : sequence of int
+    n_runs : int
+        Fits per k: one on all documents plus ``n_runs - 1`` bootstrap resamples.
+    random_state : int
+    n_top_terms : int
+    sample_size : int
+        Size of each resample (at most the corpus size).
+    progress_desc : str
+
+    Returns
+    -------
+    (list of dict, dict)
+        One diagnostics row per k, and ``{k: (W, per-theme stability, estimator)}``.
+
+    Examples
+    --------
+    >>> import scipy.sparse as sp
+    >>> from analysis.themes.backends import fit_backend, prepare
+    >>> X = sp.csr_matrix(np.kron(np.eye(3), np.ones((4, 2))))
+    >>> data = prepare("nmf", X, X)
+    >>> rows, fits = scan_k(lambda idx, k, s: fit_backend("nmf", data, idx, k, seed=s),
+    ...                     X, X, ["a", "b", "c", "d", "e", "f"], [2, 3])
+    >>> [r["k"] for r in rows]
+    [2, 3]
+    """
+    from analysis.progress import progress
+
+    n = X.shape[0]
+    rng = np.random.RandomState(random_state)
+    m = min(n, sample_size)
+    samples = [np.sort(rng.choice(n, size=m, replace=True)) for _ in range(max(n_runs - 1, 0))]
+    null_rng = np.random.RandomState(random_state + 7919)
+    perms = [null_rng.permutation(m) for _ in samples]
+    rows, fits = [], {}
+    for k in progress(list(ks), desc=progress_desc, unit="k"):
+        W, est = fit(None, k, random_state)
+        C = _term_vectors(W, X)
+        sims, nulls = [], []
+        for r, (idx, perm) in enumerate(zip(samples, perms), start=1):
+            Wr, _ = fit(idx, k, random_state + r)
+            Xr = X[idx]
+            per = np.zeros(k)
+            a, _, s = match_themes(C, _term_vectors(Wr, Xr))
+            per[a] = s
+            sims.append(per)
+            _, _, s0 = match_themes(C, _term_vectors(Wr[perm], Xr))
+            nulls.append(float(np.mean(s0)))
+        per_theme = np.mean(sims, axis=0) if sims else np.full(k, np.nan)
+        run_means = [float(np.mean(s)) for s in sims]
+        top = _distinctive(C, n_top_terms)
+        coh = npmi_coherence(binary, top, list(terms))
+        stab = float(np.mean(run_means)) if run_means else float("nan")
+        null = float(np.mean(nulls)) if nulls else float("nan")
+        corrected = (stab - null) / max(1.0 - null, 1e-9) if run_means else float("nan")
+        coh_mean = float(np.nanmean(coh)) if np.isfinite(coh).any() else float("nan")
+        rows.append({
+            "k": int(k), "stability": round(stab, 6),
+            "stability_sd": round(float(np.std(run_means)), 6) if run_means else np.nan,
+            "stability_null": round(null, 6), "stability_corrected": round(corrected, 6),
+            "coherence": round(coh_mean, 6),
+            "exclusivity": round(float(np.mean(theme_exclusivity(C, n_top_terms))), 6),
+            "n_runs": len(samples) + 1, "n_segments": int(n)})
+        fits[k] = (W, per_theme, est)
+    return rows, fits
+
+
+def theme_exclusivity(C: np.ndarray, n_top: int = 10) -> np.ndarray:
+    """Exclusivity of each theme: mean share of its top terms' weight that is its own.
+
+    1 when no other theme uses its top terms, ``1/k`` when all themes share them equally.
+
+    Parameters
+    ----------
+    C : ndarray (themes × terms)
+    n_top : int
+
+    Returns
+    -------
+    ndarray (themes,)
+
+    Examples
+    --------
+    >>> theme_exclusivity(np.array([[1.0, 0.0], [0.0, 1.0]]), 1).tolist()
+    [1.0, 1.0]
+    """
+    C = np.asarray(C, dtype=float)
+    colsum = C.sum(axis=0, keepdims=True)
+    share = np.divide(C, colsum, out=np.zeros_like(C), where=colsum > 0)
+    out = []
+    for j, row in enumerate(C):
+        top = np.lexsort((np.arange(len(row)), -row))[:n_top]
+        top = top[row[top] > 0]
+        out.append(float(share[j, top].mean()) if len(top) else float("nan"))
+    return np.asarray(out)
+
+
+def score_k(diag: pd.DataFrame, criterion: str = "eigengap") -> pd.Series:
+    """The score that picks k from the scan's diagnostics (higher is better).
+
+    Parameters
+    ----------
+    diag : DataFrame from :func:`scan_k`
+    criterion : one of :data:`CRITERIA`
+
+    Returns
+    -------
+    Series aligned with ``diag``
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"k": [3, 4], "stability": [0.9, 0.8], "stability_corrected": [0.2, 0.5],
+    ...                   "coherence": [0.1, 0.1]})
+    >>> score_k(d, "corrected").tolist()
+    [0.2, 0.5]
+    """
+    if criterion not in CRITERIA:
+        raise ValueError(f"criterion {criterion!r} is not supported; use one of {CRITERIA}")
+    if criterion == "eigengap":
+        s = diag["eigengap"]
+    elif criterion == "corrected":
+        s = diag["stability_corrected"]
+    elif criterion == "stability":
+        s = diag["stability"]
+    elif criterion == "coherence":
+        s = diag["coherence"]
+    else:
+        s = pd.concat([diag["stability"], (diag["coherence"] + 1) / 2], axis=1).mean(axis=1)
+    return s.astype(float).round(6)
+
+
+def choose_k(diag: pd.DataFrame, criterion: str = "eigengap") -> int:
+    """The k with the best score (ties: the smaller k).
+
+    Parameters
+    ----------
+    diag : DataFrame with ``k`` and the criterion's columns
+    criterion : one of :data:`CRITERIA`
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"k": [3, 4, 5], "stability": [0.9, 0.8, 0.7],
+    ...                   "stability_corrected": [0.2, 0.5, 0.4], "coherence": [0, 0, 0]})
+    >>> choose_k(d, "corrected")
+    4
+    """
+    score = score_k(diag, criterion).fillna(-np.inf).to_numpy()
+    order = np.lexsort((diag["k"].to_numpy(), -score))
+    return int(diag["k"].iloc[order[0]])
+
+
+def warn_if_at_boundary(chosen: int, ks: Sequence[int], limit: int, stacklevel: int = 4) -> str:
+    """Warn (and return the note) when ``chosen`` is the first or last candidate.
+
+    At the upper end the best k may lie beyond the range; at the lower end (when the
+    range does not start at 2) below it. No warning when the data allow no more themes
+    (``chosen == limit``) or only one candidate was tried.
+
+    Parameters
+    ----------
+    chosen : int
+    ks : sequence of int (the candidates)
+    limit : int (the largest k the data support)
+    stacklevel : int
+
+    Returns
+    -------
+    str
+        The warning text, or "" when none.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     warnings.simplefilter("always")
+    ...     warn_if_at_boundary(12, range(3, 13), 40)[:22]
+    'The chosen number of t'
+    """
+    ks = sorted(ks)
+    if len(ks) < 2:
+        return ""
+    if chosen == ks[-1] and chosen < limit:
+        note = (f"The chosen number of themes ({chosen}) is the largest one tried "
+                f"({ks[0]}–{ks[-1]}); the best k may lie above it. Widen k_range "
+                f"(e.g. up to {min(limit, 2 * chosen)}) to check.")
+    elif chosen == ks[0] and chosen > 2:
+        note = (f"The chosen number of themes ({chosen}) is the smallest one tried "
+                f"({ks[0]}–{ks[-1]}); the best k may lie below it. Widen k_range "
+                f"(e.g. from {max(2, chosen // 2)}) to check.")
+    else:
+        return ""
+    warnings.warn(note, UserWarning, stacklevel=stacklevel)
+    return note

@@ -1,0 +1,167 @@
+"""Describing themes to a reader: distinctive terms, labels, representative quotes.
+
+* **Terms** are ranked by class-based TF-IDF: a term's weight in the theme times the
+  share of its weight that the theme holds against the other themes (so a term all
+  themes use ranks low everywhere).
+* **Labels** put a distinctive multi-word key phrase first where one exists, then
+  single terms that are not part of a chosen phrase; never a stop word of the corpus
+  language, a bare number or a one- or two-letter fragment.
+* **Quotes** are complete content sentences (see :func:`quotable`), ranked by how
+  typical they are of the theme (cosine to its term vector × theme weight) with no ties,
+  at most two per response, in full.
+
+>>> theme_label(["kunst", "kunst og kultur", "og", "kultur"], "da")
+'kunst og kultur'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from analysis.text import WORD_RE, stop_words
+
+NO_THEME_ID = 0
+NO_THEME_LABEL = {"da": "intet klart tema", "en": "no clear theme", "de": "kein klares Thema"}
+
+_SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", "!\"", "?\"", ")")
+
+
+def distinctive_terms(C: np.ndarray, n: int) -> list[list[int]]:
+    """Top ``n`` term columns per theme by class-based TF-IDF (weight × exclusivity share).
+
+    Parameters
+    ----------
+    C : ndarray (themes × terms)
+    n : int
+
+    Returns
+    -------
+    list of list of int
+
+    Examples
+    --------
+    >>> distinctive_terms(np.array([[2.0, 1.0, 0.0], [0.0, 1.0, 2.0]]), 2)
+    [[0, 1], [2, 1]]
+    """
+    colsum = C.sum(axis=0, keepdims=True)
+    excl = np.divide(C, colsum, out=np.zeros_like(C), where=colsum > 0)
+    score = C * excl
+    out = []
+    for row in score:
+        order = np.lexsort((np.arange(len(row)), -row))
+        out.append([int(i) for i in order[:n] if row[i] > 0])
+    return out
+
+
+def _is_fragment(term: str, stop: frozenset[str]) -> bool:
+    words = term.lower().split(" ")
+    if words[0] in stop or words[-1] in stop:
+        return True
+    if len(words[0]) < 3 or len(words[-1]) < 3:
+        return True
+    return any(not any(ch.isalpha() for ch in w) for w in words)
+
+
+def theme_label(terms: Sequence[str], language: str = "da", n: int = 3) -> str:
+    """A short label from ranked terms: a key phrase first, no word said twice.
+
+    A multi-word term among the first six leads; single words inside a chosen phrase
+    are left out; stop words of ``language``, numbers and fragments of fewer than three
+    letters never appear.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Ranked terms (most distinctive first), in written form.
+    language : str
+    n : int
+        Parts of the label.
+
+    Returns
+    -------
+    str
+        Parts joined by " · " ("" when no term qualifies).
+
+    Examples
+    --------
+    >>> theme_label(["kontrol", "social", "social kontrol", "job", "uddannelse"], "da")
+    'social kontrol · job · uddannelse'
+    """
+    stop = stop_words(language)
+    ranked = [t for t in terms if t and not _is_fragment(t, stop)]
+    multi = [t for t in ranked[:6] if " " in t][:1]
+    chosen: list[str] = []
+    used: set[str] = set()
+    for t in multi + ranked:
+        words = set(t.lower().split(" "))
+        if t in chosen or words <= used:
+            continue
+        if any(set(c.lower().split(" ")) <= words or words <= set(c.lower().split(" ")) for c in chosen):
+            continue
+        chosen.append(t)
+        used |= words
+        if len(chosen) == n:
+            break
+    return " · ".join(chosen)
+
+
+def quotable(text: str, kind: str = "content", min_words: int = 6) -> bool:
+    """Whether a segment may be quoted: a complete content sentence.
+
+    Content kind only (no heading, greeting, sender line, signature, list number), at
+    least ``min_words`` words, starts with a letter, a digit or a quote mark, and ends
+    like a sentence (not with ":" or a dangling comma); no redacted-name placeholder.
+
+    Parameters
+    ----------
+    text : str
+    kind : str
+    min_words : int
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> quotable("Vi ønsker flere cykelstier langs de store veje.")
+    True
+    >>> quotable("4.2.5 Grønne affaldsløsninger"), quotable("Med venlig hilsen [NAVN].")
+    (False, False)
+    """
+    t = " ".join(str(text or "").split())
+    if kind != "content" or not t:
+        return False
+    if len(WORD_RE.findall(t)) < min_words:
+        return False
+    if re.match(r"^\(?\d+(?:[.)]\d*)*[.)]?\s", t) or "[NAVN]" in t:
+        return False
+    if not (t[0].isupper() or t[0] in "\"“„«'"):
+        return False
+    return t.endswith(_SENTENCE_END)
+
+
+def rank_quotes(typical: np.ndarray, weight: np.ndarray, order_key: np.ndarray) -> np.ndarray:
+    """Positions ranked by ``typical × weight``, then by ``order_key`` (no ties).
+
+    Parameters
+    ----------
+    typical, weight : ndarray
+        Cosine to the theme's term vector and the theme weight of each candidate.
+    order_key : ndarray of int
+        Tie-break (the segment's position).
+
+    Returns
+    -------
+    ndarray of int
+
+    Examples
+    --------
+    >>> rank_quotes(np.array([0.5, 0.9, 0.5]), np.array([1.0, 1.0, 1.0]), np.arange(3)).tolist()
+    [1, 0, 2]
+    """
+    score = np.round(np.asarray(typical, float) * np.asarray(weight, float), 9)
+    return np.lexsort((order_key, -score))
