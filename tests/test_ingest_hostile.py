@@ -212,7 +212,7 @@ def test_a_file_that_expands_beyond_max_chars_is_too_large_and_the_others_are_re
     (folder / "small.txt").write_text(GOOD, encoding="utf-8")
     result = ingest(folder, max_chars=1_000_000)
     report = _report(result)
-    assert report["big.txt"][0] == "too_large" and "--max-chars" in report["big.txt"][1]
+    assert report["big.txt"][0] == "too_large" and "max_chars" in report["big.txt"][1]
     assert report["small.txt"][0] == "ok"
 
 
