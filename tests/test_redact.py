@@ -233,3 +233,17 @@ def test_keep_office_holders_only_for_offices():
     assert redact_text(office, keep_office_holders=True)[0] == office
     staff = "Mvh\nMette Dahl\nAdjunkt, Københavns Universitet"
     assert redact_text(staff, keep_office_holders=True)[0] == "Mvh\n[NAVN]\nAdjunkt, Københavns Universitet"
+
+
+def test_planted_personal_data_is_all_found_without_false_positives():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "redaction_recall.py"
+    spec = importlib.util.spec_from_file_location("redaction_recall", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.measure()
+    assert result["misses"] == []
+    assert result["false_positives"] == []
+    assert sum(n for _, n in result["found"].values()) >= 40

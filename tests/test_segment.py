@@ -68,3 +68,24 @@ def test_segment_table_follows_the_contract():
     assert segments["segment_id"].tolist() == ["r1:0:0", "r1:0:1", "r1:1:0"]
     assert segments["page"].tolist() == [1, 1, 2]
     assert segments["segment_id"].is_unique
+
+
+def test_splitting_a_two_megabyte_line_is_linear():
+    import time
+
+    from analysis.corpus.segment import segment_text
+
+    line = "Vi støtter planen bl.a. fordi den er god. Se pkt. 4. Mødet var kort! " * 30_000
+    t = time.perf_counter()
+    spans = segment_text(line)
+    assert time.perf_counter() - t < 20  # quadratic code takes minutes here
+    assert len(spans) >= 60_000
+
+
+def test_letter_parts_get_their_kind():
+    from analysis.corpus.kinds import paragraph_kinds
+
+    kinds = paragraph_kinds(["Kære udvalg", "Jeg er cand.-studerende og medlem af Valby Lokaludvalg.",
+                             "Vi ønsker flere træer.", "3", "Med venlig hilsen", "[NAVN]",
+                             "Afdelingsleder, Teknik- og Miljøforvaltningen"], "da")
+    assert kinds == ["greeting", "sender", "content", "furniture", "signature", "signature", "signature"]

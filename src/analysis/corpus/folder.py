@@ -130,7 +130,7 @@ def read_manifest(path: Path) -> tuple[pd.DataFrame | None, list[dict]]:
 
 
 def match_manifest(manifest: pd.DataFrame, files: list[Path], manifest_name: str,
-                   only: Path | None = None) -> tuple[dict[str, dict], list[dict]]:
+                   only: Path | None = None, folder: Path | None = None) -> tuple[dict[str, dict], list[dict]]:
     """Manifest rows by file (relative POSIX path) and report rows for every row not used."""
     known = {p.as_posix() for p in files}
     listed: dict[str, dict] = {}
@@ -159,7 +159,8 @@ def match_manifest(manifest: pd.DataFrame, files: list[Path], manifest_name: str
             continue
         first_line[name] = line
         if name not in known:
-            report.append({"source": name, "status": "missing_file",
+            exists = folder is not None and ((folder / name).exists() or (folder / name).is_symlink())
+            report.append({"source": where if exists else name, "status": "missing_file",
                            "reason": f"{manifest_name} line {line} names {name!r}, which is not a regular file in "
                                      "the input folder. Add the file or remove the row."})
             continue

@@ -93,7 +93,7 @@ def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int,
     listed: dict[str, dict] = {}
     if manifest is not None:
         listed, problems = match_manifest(manifest, files, manifest_path.name,
-                                          only=Path(only.name) if only is not None else None)
+                                          only=Path(only.name) if only is not None else None, folder=folder)
         report.extend(problems)
     items: list[Item] = []
     for rel in documents:

@@ -105,9 +105,13 @@ def file_name_is_safe(name: str, language: str = "da", known_names: Iterable[str
         tokens = words.split()
         if any(t.lower() in known for t in tokens if len(t) >= 3):
             return False
+        stops = _stop("da") | _stop("en") | _stop("de")  # file names mix languages
         for size in (2, 3):
             for i in range(len(tokens) - size + 1):
-                if looks_like_name(" ".join(tokens[i:i + size]).lower(), language):
+                window = tokens[i:i + size]
+                if any(t.lower() in stops for t in window):
+                    continue
+                if looks_like_name(" ".join(window).lower(), language):
                     return False
     return True
 

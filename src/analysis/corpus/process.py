@@ -143,7 +143,7 @@ def _text_of(item: Item, lang: str, redact: bool, keep: bool, max_chars: int):
     if max_chars and size > max_chars:
         item.flag("too_large", f"{item.source}: {size:,} characters of text, more than the {max_chars:,} limit "
                                "for one response; not analysed. Split it into one file per response, or raise "
-                               "the limit (--max-chars).")
+                               "the limit (ingest(..., max_chars=…)).")
         return "", [], counts, names
     if redact:
         pages = _redact_pages(pages, lang, keep, counts, names)

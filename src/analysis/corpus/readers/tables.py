@@ -118,6 +118,9 @@ def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[Tab
     except csv.Error as exc:
         raise ValueError(f"{name}: the header row cannot be read ({exc}). Save it as UTF-8 CSV.") from None
     header = [h.strip() for h in header]
+    if not any(header):
+        raise ValueError(f"{name}: the table is empty (its first line names no columns). Export it again with "
+                         "a header row naming the columns.")
     seen: dict[str, int] = {}
     for k, h in enumerate(header):
         if h in seen:
@@ -300,7 +303,7 @@ def read_table_rows(
         value = rec.get(text_col)
         text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
         rid = rec.get(id_col) if id_col else None
-        rid = str(i) if rid is None or str(rid).strip() in ("", "nan", "None") else str(rid).strip()
+        rid = str(rec.get("__row__") or i) if rid is None or str(rid).strip() in ("", "nan", "None") else str(rid).strip()
         meta = {k: ("" if rec.get(v) is None or (isinstance(rec.get(v), float) and pd.isna(rec.get(v)))
                     else str(rec.get(v))) for k, v in mapping.items()}
         rows.append(TableRow(where, rid, text, meta, order=float(rec.get("__order__", i))))
