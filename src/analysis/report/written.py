@@ -50,6 +50,18 @@ def _setting(study: StudyConfig | None, section: str, key: str, default: Any) ->
     return default if value is None else value
 
 
+def _computed(tables: Mapping[str, pd.DataFrame], column: str) -> Any:
+    """How the alignment tables were computed (their ``interval``/``unit`` column), if they say.
+
+    >>> _computed({"alignment_type_priority": pd.DataFrame({"interval": ["wilson"]})}, "interval")
+    'wilson'
+    """
+    table = tables.get("alignment_type_priority")
+    if table is None or column not in table.columns or table[column].dropna().empty:
+        return None
+    return table[column].dropna().astype(str).iloc[0]
+
+
 def _goals_inferred(study: StudyConfig | None) -> bool:
     """True when goals.yaml says its goals were inferred (``inferred: true`` or the policy says so)."""
     if study is None or study.goals is None or not Path(study.goals).is_file():
@@ -285,8 +297,8 @@ def _method(facts: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], study:
                                        ks=f"{min(ks)}–{max(ks)}" if ks else facts["k"])))
     if n_priorities:
         blocks.append(Block("p", i18n.text(lang, "method_priorities", n=n_priorities)))
-    how = str(_setting(study, "alignment", "interval", "bootstrap"))
-    unit = str(_setting(study, "alignment", "unit", "response"))
+    how = str(_computed(tables, "interval") or _setting(study, "alignment", "interval", "wilson"))
+    unit = str(_computed(tables, "unit") or _setting(study, "alignment", "unit", "response"))
     blocks.append(Block("p", i18n.text(lang, "method_intervals",
                                        how=i18n.text(lang, f"interval_{how}") if how in ("bootstrap", "wilson", "jeffreys") else how,
                                        unit=i18n.text(lang, f"unit_{unit}") if unit in ("response", "segment") else unit)))
