@@ -229,3 +229,23 @@ def test_seed_codebook_flag_is_a_path(tmp_path):
     assert main(["ingest", str(_corpus(tmp_path / "svar")), "--out", str(out)]) == 0
     codebook = DATA_RAW / "udsatte-byomraader-2025" / "codebook.yaml"
     assert main(["themes", str(out), "--k", "3", "--seed-codebook", str(codebook)]) == 0
+
+
+def test_max_chars_flag_reports_long_texts_as_too_large(tmp_path):
+    source = _corpus(tmp_path / "svar")
+    (source / "lang.txt").write_text("Cykelstier er vigtige. " * 200, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["ingest", str(source), "--out", str(out), "--max-chars", "1000"]) == 0
+    report = pd.read_csv(out / "ingest_report.csv")
+    row = report[report["source"].astype(str).str.contains("lang.txt")].iloc[0]
+    assert row["status"] == "too_large" and "max_chars" in row["reason"]
+    assert (report["status"] == "ok").sum() == 30
+
+
+def test_max_chars_is_a_validated_study_setting():
+    from analysis.schema import validate_settings
+
+    settings, problems = validate_settings({"input": {"max_chars": 5000}})
+    assert problems == [] and settings["input"]["max_chars"] == 5000
+    _, problems = validate_settings({"input": {"max_chars": "lots"}})
+    assert problems and "max_chars" in str(problems[0])

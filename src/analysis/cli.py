@@ -78,6 +78,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     flags = {"language": args.language, "hearing": args.hearing, "manifest": _abs(args.manifest),
              "text_col": args.text_col, "id_col": args.id_col, "meta_cols": _meta(args.meta),
              "input.strict": True if args.strict else None, "input.max_mb": args.max_mb,
+             "input.max_chars": args.max_chars,
              "redact.enabled": False if args.no_redact else None,
              "redact.keep_office_holders": True if args.keep_office_holders else None}
     study = with_settings(study, flags, FLAG_NAMES)
@@ -144,7 +145,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 FLAG_NAMES = {"language": "--language", "hearing": "--hearing", "manifest": "--manifest", "text_col": "--text-col",
-              "id_col": "--id-col", "meta_cols": "--meta", "input.max_mb": "--max-mb", "themes.k": "--k",
+              "id_col": "--id-col", "meta_cols": "--meta", "input.max_mb": "--max-mb", "input.max_chars": "--max-chars", "themes.k": "--k",
               "themes.backend": "--backend", "random_state": "--random-state",
               "alignment.n_boot": "--n-boot", "count_campaigns": "--count-campaigns", "goals": "--goals",
               "codebook": "--codebook", "themes.seed_codebook": "--seed-codebook",
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-office-holders", action="store_true",
                    help="keep names of office holders signing for a committee")
     p.add_argument("--max-mb", help="largest file read, in MB (default 50)")
+    p.add_argument("--max-chars", help="longest text after reading, in characters (default 3,000,000)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("themes", parents=[common], help="find themes in a processed folder's segments")

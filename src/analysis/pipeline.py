@@ -172,6 +172,8 @@ def stage_ingest(study: StudyConfig, **overrides) -> dict[str, Path]:
     from analysis.corpus.ingest import ingest_study, write_ingest
 
     options = {"strict": study.input_options.get("strict", False), "max_mb": study.input_options.get("max_mb", 50)}
+    if study.input_options.get("max_chars") is not None:
+        options["max_chars"] = int(study.input_options["max_chars"])
     options.update(overrides)
     if study.engine == "dask":  # partitions on a Dask cluster (analysis.scale)
         from analysis.scale.study import ingest_study_partitioned

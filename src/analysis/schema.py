@@ -208,6 +208,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("input.keep_moderated", "bool", False, (), "keep comments a platform's moderators rejected (Polis moderated = -1)", _bool),
     Setting("input.sheets", "all or list", "all", (), "workbook sheets to read (names)", _sheets),
     Setting("input.max_mb", "number", 50.0, (), "largest file read, in MB", _number),
+    Setting("input.max_chars", "int", 3_000_000, (), "longest text after reading, in characters (a small file that expands, a 10 MB line); longer ones are reported as too_large", _int(1)),
     Setting("input.strict", "bool", False, (), "any problem with any input stops the ingest", _bool),
     Setting("manifest", "path", None, (), "manifest CSV of a folder of documents (default: manifest.csv in it)", _opt_str),
     Setting("text_col", "text", None, (), "table column holding the text (default: recognised from a platform export, else 'text')", _opt_str),
