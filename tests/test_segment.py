@@ -89,3 +89,14 @@ def test_letter_parts_get_their_kind():
                              "Vi ønsker flere træer.", "3", "Med venlig hilsen", "[NAVN]",
                              "Afdelingsleder, Teknik- og Miljøforvaltningen"], "da")
     assert kinds == ["greeting", "sender", "content", "furniture", "signature", "signature", "signature"]
+
+
+def test_a_stance_sentence_before_an_inline_signature_stays_content():
+    # a one-line web-form answer: "Jeg er imod …" states a position, it does not introduce the writer
+    r = pd.DataFrame({"response_id": ["a"], "language": ["da"],
+                      "text": ["Jeg er imod at fjerne parkeringspladser. Mvh [NAVN]"]})
+    seg = segment_responses(r)
+    assert seg["kind"].tolist() == ["content", "signature"]
+    r = pd.DataFrame({"response_id": ["b"], "language": ["da"],
+                      "text": ["Jeg er studerende og medlem af foreningen. Vi vil have flere cykelstier."]})
+    assert segment_responses(r)["kind"].tolist() == ["sender", "content"]

@@ -85,6 +85,10 @@ def _is_sender(text: str, language: str) -> bool:
 
 
 def _is_introduction(text: str, language: str) -> bool:
+    # One sentence introduces the writer; in a longer paragraph only its first sentence may
+    # ("Jeg er imod …. Mvh [NAVN]" is not an introduction; see sentence_kind).
+    if len(re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)) > 1:
+        return False
     if len(text) > 220:
         return False
     for lang in _langs(language):
