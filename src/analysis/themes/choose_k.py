@@ -34,7 +34,8 @@ from typing import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.themes.vectors import _distinctive, _term_vectors, match_themes, npmi_coherence
+from analysis.themes.describe import distinctive_terms
+from analysis.themes.vectors import _term_vectors, match_themes, npmi_coherence
 
 #: ``score`` is the chosen criterion: ``eigengap`` (the default, see above),
 #: ``corrected`` (stability above the null of random partitions), ``stability`` (raw),
@@ -232,7 +233,7 @@ def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object
             nulls.append(float(np.mean(s0)))
         per_theme = np.mean(sims, axis=0) if sims else np.full(k, np.nan)
         run_means = [float(np.mean(s)) for s in sims]
-        top = _distinctive(C, n_top_terms)
+        top = distinctive_terms(C, n_top_terms)
         coh = npmi_coherence(binary, top, list(terms))
         stab = float(np.mean(run_means)) if run_means else float("nan")
         null = float(np.mean(nulls)) if nulls else float("nan")

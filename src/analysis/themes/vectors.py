@@ -186,18 +186,6 @@ def _term_vectors(W: np.ndarray, X) -> np.ndarray:
     return np.divide(C, tot, out=np.zeros_like(C), where=tot > 0)
 
 
-def _distinctive(C: np.ndarray, n: int) -> list[list[int]]:
-    """Top ``n`` terms per theme by weight × exclusivity (share of the term's weight)."""
-    colsum = C.sum(axis=0, keepdims=True)
-    excl = np.divide(C, colsum, out=np.zeros_like(C), where=colsum > 0)
-    score = C * excl
-    out = []
-    for row in score:
-        order = np.lexsort((np.arange(len(row)), -row))
-        out.append([int(i) for i in order[:n] if row[i] > 0])
-    return out
-
-
 def label_from_terms(terms: Sequence[str], n: int = 3) -> str:
     """A short label from ranked terms: a multi-word term first, no word said twice.
 
