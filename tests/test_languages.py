@@ -152,6 +152,8 @@ TOY = {
     "themes.yaml": "courtesy: []\nstreet_words: []\n",
     "kinds.yaml": "greetings: [halo]\naddressees: []\nclosings: [bye bye]\nsender_fields: []\n"
                   "introduction: {lead: 'mi\\s+es', cue: zork}\nheading_starts: []\n",
+    "addresses.yaml": "".join(f"{k}: []\n" for k in RESOURCES["addresses"] if k != "postcodes_in_running_text")
+                      + "postcodes_in_running_text: false\n",
     "redaction.yaml": "".join(f"{k}: []\n" for k in RESOURCES["redaction"]),
     "respondents.yaml": "".join(f"{k}: []\n" for k in RESOURCES["respondents"] if k != "type_aliases")
                         + "type_aliases: {}\n",

@@ -41,12 +41,19 @@ import bisect
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
 from analysis.corpus.redact_names import Redaction, _stop, is_name_like, name_spans
-from analysis.languages import language_codes
+from analysis.languages import all_entries, all_words, get_language, language_codes
 from analysis.text import check_language
+
+
+def _words(key: str) -> tuple[str, ...]:
+    """The registry's address and number cues under ``key`` (``languages/<code>/addresses.yaml``)."""
+    return all_entries("addresses", key)
+
 
 KINDS = ("email", "phone", "cpr", "address", "name")
 PLACEHOLDERS = {
@@ -86,8 +93,10 @@ _INTL_PHONE_RE = re.compile(
 _NATIONAL_PHONE_RE = re.compile(
     rf"(?=0)(?<![\w/@+.,\-])0[1-9]\d{{0,3}}(?:[ \t]?/[ \t]?|[ \-])\d{{2,8}}(?:[ \-]\d{{2,4}}){{0,2}}{_R}"
 )
+_PHONE_CUES = _words("phone_cues")
 _CUED_PHONE_RE = re.compile(
-    r"(?=[tTmMpPfFhHrR])(?i:\b(?:tlf|telefon(?:nummer|nr)?|tel|mobil(?:nummer|nr)?|mob|phone|mobile|fax|handy|ruf)\b\.?"
+    "(?=[" + "".join(sorted({c for e in _PHONE_CUES for c in (e[0].lower(), e[0].upper())})) + "])"
+    r"(?i:\b(?:" + "|".join(_PHONE_CUES) + r")\b\.?"
     r"\s*(?:nr\.?|no\.?)?\s*[:.]?\s*)"
     r"(?P<num>\(?\+?\d[\d ()/.\-]{4,18}\d)(?![\w])"
 )
@@ -97,19 +106,16 @@ _CUED_CPR_RE = re.compile(
 )
 # What makes a digit run an amount or an identifier, not a phone number.
 _NOT_PHONE_BEFORE = re.compile(
-    r"(?i)(?:cvr|se|p|ean|reg|konto|kontonr|isbn|issn|j|sags?|journal|faktura|ordre|bilag|lov|§)"
+    r"(?i)(?:" + "|".join(_words("not_phone_before")) + r"|§)"
     r"[\s.\-]*(?:nr|nummer|no)?[\s.:\-]*$|(?:kr|dkk|eur|€|\$|£)\.?\s*$"
 )
 _NOT_PHONE_AFTER = re.compile(
-    r"(?i)^\s*(?:kr\b|kroner|dkk|mio|mia|%|procent|pct|ton|tons|kwh|mwh|gwh|m2|m²|m3|km|kg|"
-    r"stk|euro|€|\$|borgere|indbyggere|boliger|personer|kvm)"
+    r"(?i)^\s*(?:" + "|".join(_words("not_phone_after")) + ")"
 )
 
 
-_YEAR_BEFORE = re.compile(r"(?i)\b(?:i|af|fra|siden|til|år|in|im|seit|since|from|of|ca\.?)\s+$")
-_NOT_POSTCODE_BEFORE = re.compile(
-    r"(?i)\b(?:lokalplan|plan|nr|nummer|sag|kapitel|afsnit|side|punkt|år|kl|bilag|pkt)\.?\s*$|§\s*$"
-)
+_YEAR_BEFORE = re.compile(r"(?i)\b(?:" + "|".join(_words("year_before")) + r")\s+$")
+_NOT_POSTCODE_BEFORE = re.compile(r"(?i)\b(?:" + "|".join(_words("not_postcode_before")) + r")\.?\s*$|§\s*$")
 
 
 def _plausible_date(dd: str, mm: str, yy: str) -> bool:
@@ -172,12 +178,7 @@ def _number_spans(text: str) -> list[Redaction]:
 
 
 # --------------------------------------------------------------------------- addresses
-_STREET_SUFFIX = (
-    r"vej|vejen|gade|gaden|allé|alle|alléen|boulevard|vænge|vænget|stræde|strædet|plads|pladsen|"
-    r"torv|torvet|have|haven|park|parken|vang|vangen|bakke|bakken|høj|højen|sti|stien|kaj|kajen|"
-    r"brygge|bryggen|passage|dige|diget|toft|toften|mark|marken|eng|engen|hegn|hegnet|lund|lunden|"
-    r"road|street|avenue|lane|drive|straße|strasse|str\.|weg|platz|allee|gasse"
-)
+_STREET_SUFFIX = "|".join(_words("street_suffixes"))
 _CAP = r"[A-ZÆØÅÄÖÜ]"
 _STREET_RE = re.compile(
     rf"(?={_CAP})(?<![\w.])(?:(?:{_CAP}[\w'’\-]*\.?|(?:{_CAP}\.)+)[ \t]+){{0,3}}"
@@ -194,25 +195,27 @@ _POSTCODE_RE = re.compile(
 _UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}"
 _EN_STREET_RE = re.compile(
     rf"(?=\d)(?<![\w.,/\-])\d{{1,4}}[A-Z]?[ \t]+(?:{_CAP}[\w'’\-]*[ \t]+){{1,3}}"
-    r"(?:Street|Road|Avenue|Lane|Drive|Close|Way|Place|Square|Court|Gardens|Terrace|Crescent|Grove|Row|Walk|"
-    r"Mews|Rd|St|Ave)\b\.?"
+    r"(?:" + "|".join(_words("number_first_streets")) + r")\b\.?"
     rf"(?:,?[ \t]+{_CAP}[\w\-]+(?:[ \t]+{_UK_POSTCODE})?(?![\w]))?"
 )
 _UK_POSTCODE_RE = re.compile(rf"(?<![\w-]){_UK_POSTCODE}(?![\w])")
-# Danish street names without a street word: "Ved Stranden 2", "Gammel Mønt 14".
-_DA_PREFIX_STREET_RE = re.compile(
-    rf"(?=[A-ZÆØÅ])(?<![\w.])(?:Ved|Over|Uden|Nørre|Søndre|Østre|Vestre|Vester|Gammel|Gamle|Store|Lille|Ny|Nye|"
-    rf"Sankt|Skt\.|Indre|Ydre|Øvre|Nedre)[ \t]+{_CAP}[\w\-]+(?:[ \t]+{_CAP}[\w\-]+)?"
-    r"[ \t]+\d{1,3}[A-Za-z]?(?![\w])(?![.,]\d)"
-    r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
-    rf"(?:,?\s+(?:DK-?\s?)?\d{{4}}[ \t]+{_CAP}[\w\-]+)?"
-)
-_GENERIC_STREETS = {
-    "landstraße", "landstrasse", "landstr.", "bundesstraße", "bundesstrasse", "bundesstr.",
-    "schnellstraße", "kreisstraße", "straße", "strasse", "weg", "platz", "ring", "vej", "gade",
-    "plads", "torv", "park", "have", "høj", "sti", "road", "street", "lane", "avenue", "drive",
-    "motorvej", "landevej", "cykelsti", "parkvej",
-}
+
+
+@lru_cache(maxsize=32)
+def _prefix_street_re(language: str) -> re.Pattern | None:
+    """Street names without a street word ("Ved Stranden 2", "Gammel Mønt 14") of ``language``."""
+    prefixes = get_language(language).entries("addresses", "street_prefixes")
+    if not prefixes:
+        return None
+    return re.compile(
+        rf"(?=[A-ZÆØÅ])(?<![\w.])(?:" + "|".join(prefixes) + rf")[ \t]+{_CAP}[\w\-]+(?:[ \t]+{_CAP}[\w\-]+)?"
+        r"[ \t]+\d{1,3}[A-Za-z]?(?![\w])(?![.,]\d)"
+        r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
+        rf"(?:,?\s+(?:DK-?\s?)?\d{{4}}[ \t]+{_CAP}[\w\-]+)?"
+    )
+
+
+_GENERIC_STREETS = all_words("addresses", "generic_streets")
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:
@@ -222,7 +225,7 @@ def _alone_on_line(text: str, start: int, end: int) -> bool:
     return not before.strip() and not after.strip(" \t\r.,")
 
 
-_NOT_CITY = {"kr", "mio", "mia", "ton", "procent", "kroner", "euro", "nye", "flere", "andre"}
+_NOT_CITY = all_words("addresses", "not_city")
 
 
 def _valid_postcode(code: str, city: str) -> bool:
@@ -251,11 +254,12 @@ def _address_spans(text: str, language: str) -> list[Redaction]:
         if street in _GENERIC_STREETS:
             continue  # "Landstraße 80" (a speed limit), not an address
         spans.append(Redaction("address", start, m.end()))
-    extra = [_EN_STREET_RE, _UK_POSTCODE_RE] + ([_DA_PREFIX_STREET_RE] if language == "da" else [])
-    for rx in extra:
+    extra = [_EN_STREET_RE, _UK_POSTCODE_RE, _prefix_street_re(language)]
+    for rx in filter(None, extra):
         spans.extend(Redaction("address", m.start(), m.end()) for m in rx.finditer(text))
+    in_running_text = get_language(language).resource("addresses")["postcodes_in_running_text"]
     for m in _POSTCODE_RE.finditer(text):
-        if language != "da" and not _alone_on_line(text, m.start(), m.end()):
+        if not in_running_text and not _alone_on_line(text, m.start(), m.end()):
             continue  # German and English capitalise nouns after numbers ("1500 Volllaststunden")
         if _NOT_POSTCODE_BEFORE.search(text[max(0, m.start() - 12): m.start()]):
             continue  # "lokalplan 1119 Dagligvarebutik"
