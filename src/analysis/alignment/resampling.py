@@ -67,6 +67,17 @@ def _bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator) -> Iterator
         done += c
 
 
+def _as_columns(num, den) -> tuple[np.ndarray, np.ndarray]:
+    """``num`` and ``den`` as float arrays of shape (units, statistics); a 1-D ``den`` is shared."""
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    if num.ndim == 1:
+        num = num[:, None]
+    if den.ndim == 1:
+        den = np.repeat(den[:, None], num.shape[1], axis=1)
+    return num, den
+
+
 def boot_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int = 1000, random_state: int | list[int] = 0,
                return_replicates: bool = False):
     """Ratio of sums ``num.sum(0) / den.sum(0)`` with a percentile bootstrap over rows.
@@ -78,12 +89,7 @@ def boot_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int = 1000, random_s
     >>> float(v[0]), bool(lo[0] <= v[0] <= hi[0])
     (0.75, True)
     """
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    if num.ndim == 1:
-        num = num[:, None]
-    if den.ndim == 1:
-        den = np.repeat(den[:, None], num.shape[1], axis=1)
+    num, den = _as_columns(num, den)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num.sum(0) / den.sum(0)
     n = num.shape[0]
@@ -119,12 +125,7 @@ def estimate(num: np.ndarray, den: np.ndarray, *, interval: str = "wilson", n_bo
     """
     if check_interval(interval) == "bootstrap":
         return boot_ratio(num, den, n_boot=n_boot, random_state=random_state)
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    if num.ndim == 1:
-        num = num[:, None]
-    if den.ndim == 1:
-        den = np.repeat(den[:, None], num.shape[1], axis=1)
+    num, den = _as_columns(num, den)
     n = den.sum(0)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num.sum(0) / n
