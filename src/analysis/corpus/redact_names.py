@@ -76,7 +76,9 @@ _BLOCK_END = re.compile(r"^\s*(?:[_\-=*•~]{3,}|" + "|".join(all_entries("redac
 
 @lru_cache(maxsize=8)
 def _stop(language: str) -> frozenset[str]:
-    return stop_words(check_language(language), consultation=False)
+    # The surface stop words only: their lemmas would load the lemmatiser's dictionary (seconds per
+    # language) and add words that are also surnames ("Klein", "Lieb"), which must stay redactable.
+    return stop_words(check_language(language), consultation=False, with_lemmas=False)
 
 
 # Endings of job titles ("Afdelingsleder", "Referatsleiter") and of offices ("Bezirksamt").
