@@ -210,3 +210,31 @@ def test_a_single_document_is_ingested_with_its_manifest_row(messy_folder):
     assert result.responses["response_id"].tolist() == ["r-a"]
     assert result.responses.loc[0, "respondent_type"] == "committee"
     assert result.ingest_report["source"].tolist() == ["a_good.txt"]
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("Se vedhæftet høringssvar.", "da", True),
+    ("Siehe Anhang.", "de", True),
+    ("Please see the attached letter.", "en", True),
+    ("Anbei unsere Stellungnahme.\nMit freundlichen Grüßen\n[NAVN]", "de", True),
+    ("PV Anlagen für Private sollen bis 15kwPeak jederzeit eine Förderung bekommen - ohne mühsames "
+     "Anmeldeverfahren bei der ÖMAG!", "de", False),
+    ("Quartierspeicher können Strom von mehreren PV Anlagen günstiger speichern.", "de", False),
+    ("Im Anhang finden Sie unsere Vorschläge zur Förderung von Wärmepumpen in Mehrfamilienhäusern, "
+     "zur Sanierung von Schulen und zum Ausbau der Radwege.", "de", False),
+    ("The attached plan should include more bike lanes, better buses and cheaper tickets for students.", "en",
+     False),
+])
+def test_attachment_cues_come_from_the_registry_and_must_be_short_references(text, language, expected):
+    assert classify_attachment_only(text, language) is expected
+
+
+def test_german_installations_are_not_attachments_in_ingest(tmp_path):
+    rows = pd.DataFrame({"id": ["a", "b"], "text": [
+        "PV-Anlagen über Autobahnen und Parkplätzen bauen, damit die Flächen doppelt genutzt werden.",
+        "Siehe Anhang."]})
+    path = tmp_path / "polis.csv"
+    rows.to_csv(path, index=False)
+    result = ingest(path, language="de", text_col="text", id_col="id")
+    status = dict(zip(result.responses["response_id"], result.responses["status"]))
+    assert status == {"a": "ok", "b": "attachment_only"}

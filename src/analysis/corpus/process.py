@@ -18,12 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from analysis.corpus.cleaning import clean_text, normalise_characters
 from analysis.corpus.readers import Document
 from analysis.corpus.redact import KINDS, redact_and_collect
 from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
-from analysis.languages import language_codes
+from analysis.languages import get_language, language_codes
+from analysis.text import WORD_RE, stop_words
 
 __all__ = ["Item", "process", "classify_attachment_only", "parse_date", "DEFAULT_MAX_CHARS",
            "ANALYSABLE_STATUSES"]
@@ -35,17 +37,27 @@ KNOWN_EXPORT_LIMITS = (8000, 32767)
 # Longest text (characters, after reading) that is cleaned and analysed: about 1,000 pages.
 DEFAULT_MAX_CHARS = 3_000_000
 
-_ATTACHMENT_CUE = re.compile(
-    r"vedhæft|vedlag|vedlægg|bilag|\battach|\benclosed|\banbei\b|\banhang|\banlage|"
-    r"hermed\s+(?:fremsendes\s+)?(?:mit\s+|vores\s+)?høringssvar|høringssvar(?:et)?\s+fra\b",
-    re.IGNORECASE,
-)
-_SALUTATION = re.compile(
-    r"^(?:kære\b.*|til\s+.*(?:kommune|udvalg|borgerrepræsentation).*|"
-    r"(?:med\s+)?venlig(?:st)?\s+hilsen.*|mvh\.?.*|hilsen.*|dear\b.*|regards.*|"
-    r"mit freundlichen grüßen.*|\[NAVN\].*|høringssvar(?:et)?\s+(?:er\s+)?vedtaget.*)$",
-    re.IGNORECASE,
-)
+# A sentence that names an attachment is a mere reference with at most this many words
+# besides the cue that are not stop words; what remains outside such sentences and
+# courtesy lines must be shorter than _ATTACHMENT_REST_CHARS.
+_ATTACHMENT_MAX_WORDS = 6
+_ATTACHMENT_REST_CHARS = 40
+_PLACEHOLDER_LINE = r"\[NAVN\].*"  # a line that is only the redacted signature (any language)
+
+
+@lru_cache(maxsize=8)
+def _attachment_patterns(codes: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
+    """Cue pattern, courtesy-line pattern and stop words over the languages ``codes`` (registry)."""
+    cues = [c for code in codes for c in get_language(code).entries("kinds", "attachment_cues")]
+    courtesy = [c for code in codes for c in get_language(code).entries("kinds", "courtesy_lines")]
+    cue = re.compile(r"(?<!\w)(?:" + "|".join(cues or [r"(?!x)x"]) + ")", re.IGNORECASE)
+    polite = re.compile(r"^(?:" + "|".join(courtesy + [_PLACEHOLDER_LINE]) + r")$", re.IGNORECASE)
+    stops = frozenset().union(*(stop_words(code, consultation=False, with_lemmas=False) for code in codes))
+    return cue, polite, stops
+
+
+def _content_words(sentence: str, stops: frozenset[str]) -> int:
+    return sum(1 for m in WORD_RE.finditer(sentence) if m.group().lower() not in stops and not m.group().isdigit())
 
 
 @dataclass
@@ -67,8 +79,14 @@ class Item:
         self.reasons.append(reason)
 
 
-def classify_attachment_only(text: str) -> bool:
+def classify_attachment_only(text: str, language: str = "da") -> bool:
     """True when a response only says that the real answer is in an attachment.
+
+    The attachment cues and courtesy lines of every registered language are used
+    (``kinds.yaml``: ``attachment_cues``, ``courtesy_lines``). A sentence with a cue
+    must itself be a short reference, and little may remain besides such sentences
+    and courtesy lines: "Siehe Anhang." is attachment-only, "PV-Anlagen auf jedes
+    Dach" is not (an "Anlage" is also an installation).
 
     >>> classify_attachment_only("Se vedhæftet høringssvar.")
     True
@@ -76,14 +94,23 @@ def classify_attachment_only(text: str) -> bool:
     ...                          "et gennemsigtigt CO2-regnskab for biomasse i fjernvarmen.")
     False
     """
-    if not text or not _ATTACHMENT_CUE.search(text):
+    codes = (language,) + tuple(c for c in language_codes() if c != language) if language in language_codes() \
+        else language_codes()
+    cue, polite, stops = _attachment_patterns(codes)
+    if not text or not cue.search(text):
         return False
-    rest = []
+    rest, referred = [], False
     for line in text.splitlines():
         for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
-            if sentence and not _ATTACHMENT_CUE.search(sentence) and not _SALUTATION.match(sentence):
+            if not sentence:
+                continue
+            if cue.search(sentence):
+                if _content_words(cue.sub(" ", sentence), stops) > _ATTACHMENT_MAX_WORDS:
+                    return False  # the cue sits in a sentence that says something itself
+                referred = True
+            elif not polite.match(sentence):
                 rest.append(sentence)
-    return len(" ".join(rest)) < 40
+    return referred and len(" ".join(rest)) < _ATTACHMENT_REST_CHARS
 
 
 _POLIS_DATE = re.compile(r"^[A-Z][a-z]{2} ([A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2})")
@@ -171,7 +198,7 @@ def process(item: Item, language: str, hearing: str, redact: bool, keep_office_h
         if not text.strip():
             item.flag("empty", f"{item.source}: no text after cleaning. Check that the file or cell holds the "
                                "response; an empty answer is kept as an empty response.")
-        elif classify_attachment_only(text):
+        elif classify_attachment_only(text, lang):
             item.flag("attachment_only", f"{item.source}: only says the answer is in an attachment that is not "
                                          "in the input. Add the attachment as its own file to analyse it.")
         elif len(text) in KNOWN_EXPORT_LIMITS or (doc.text and len(doc.text) in KNOWN_EXPORT_LIMITS):
