@@ -141,7 +141,7 @@ def _number_spans(text: str) -> list[Redaction]:
     if _AT_WORD_RE.search(text):
         for m in _OBFUSCATED_EMAIL_RE.finditer(text):
             spans.append(Redaction("email", m.start(), m.end()))
-    if not any(c.isdigit() for c in text):
+    if not _ANY_DIGIT.search(text):
         return spans
     for m in _CUED_CPR_RE.finditer(text):
         spans.append(Redaction("cpr", m.start("num"), m.end("num")))
@@ -187,6 +187,9 @@ _STREET_RE = re.compile(
     r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
     rf"(?:,?\s+(?:DK-?\s?|D-?\s?)?\d{{4,5}}[ \t]+{_CAP}[\w\-]+(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?)?"
 )
+# What every street match holds: a street word right before its number (a cheap first test).
+_STREET_NUMBER_RE = re.compile(rf"(?i:{_STREET_SUFFIX})[ \t]+\d")
+_ANY_DIGIT = re.compile(r"\d")
 _POSTCODE_RE = re.compile(
     rf"(?=[1-9D])(?<![\w.,/\-])(?:DK-?\s?)?(?P<code>[1-9]\d{{3}})[ \t]+(?P<city>{_CAP}[a-zæøåäöüé]+(?:-{_CAP}?[a-zæøå]+)*)"
     r"(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?(?![\w])"
@@ -240,9 +243,11 @@ def _valid_postcode(code: str, city: str) -> bool:
 
 
 def _address_spans(text: str, language: str) -> list[Redaction]:
+    if not _ANY_DIGIT.search(text):
+        return []  # every address pattern holds a number
     stops = _stop(language)
     spans = []
-    for m in _STREET_RE.finditer(text):
+    for m in (_STREET_RE.finditer(text) if _STREET_NUMBER_RE.search(text) else ()):
         start = m.start()
         # trim leading words that are not part of a street name ("Til", "Jeg", "På")
         for w in re.finditer(r"\S+\s+", m.group()):
