@@ -22,8 +22,10 @@ linear in the text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
-from analysis.languages import all_entries, get_language, language_codes
+from analysis.languages import Language, all_entries, get_language, language_codes
 
 __all__ = ["KINDS", "paragraph_kinds", "sentence_kind"]
 
@@ -43,43 +45,79 @@ _FURNITURE = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪■◦·*‣⁃○]\s|\(?[0-9]{1,2}[.)]\s+[a-zæøå]|\(?[a-zæøå][)]\s)")
 _NUMBERED_HEADING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+[A-ZÆØÅÄÖÜ]")
 _HEADING_START = re.compile("^(?:" + "|".join(all_entries("kinds", "heading_starts")) + ")", re.IGNORECASE)
+_FIRST_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s*\S")
+_ENDS_SENTENCE = re.compile(r"[.!?]$")
+_FIELD_LABEL = re.compile(r"^([\w\- ]{2,25}?)\s*:")
+_FULL_STOP_INSIDE = re.compile(r"[.!?]\s+\S")
+_BODY_SENTENCES = re.compile(r"[.!?]\s+\S.*[.!?]$")
 
 
 def _langs(language: str) -> tuple[str, ...]:
     return (language,) + tuple(k for k in language_codes() if k != language)
 
 
-def _starts_with(text: str, phrases) -> bool:
-    low = text.lower()
-    return any(low == p or (low.startswith(p) and not low[len(p)].isalnum()) for p in phrases)
+def _phrase_start(phrases) -> re.Pattern:
+    """A pattern matching a lower-cased text that starts with one of ``phrases`` as whole words.
+
+    The alternatives keep the order of ``phrases``, so the match is the first phrase that fits.
+    """
+    alternatives = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
+    return re.compile(r"(?:" + alternatives + r")(?![^\W_])")
+
+
+class _KindCues(NamedTuple):
+    closing: re.Pattern
+    greeting: re.Pattern
+    greeting_addresses: dict[str, bool]  # first occurrence of each greeting: is it an addressee?
+    sender_fields: frozenset[str]
+    introductions: tuple[tuple[re.Pattern, re.Pattern], ...]
+
+
+@lru_cache(maxsize=32)
+def _compile_cues(languages: tuple[Language, ...]) -> _KindCues:
+    closings = [c for lang in languages for c in lang.resource("kinds")["closings"]]
+    greetings, addresses = [], {}
+    for lang in languages:
+        for g in lang.resource("kinds")["greetings"]:
+            greetings.append(g)
+            addresses.setdefault(g, g in lang.resource("kinds")["addressees"])
+    fields = frozenset(f for lang in languages for f in lang.resource("kinds")["sender_fields"])
+    intros = tuple((re.compile(rf"^(?:{i['lead']})\b", re.IGNORECASE), re.compile(i["cue"], re.IGNORECASE))
+                   for i in (lang.resource("kinds")["introduction"] for lang in languages))
+    return _KindCues(_phrase_start(closings), _phrase_start(greetings), addresses, fields, intros)
+
+
+def _kind_cues(language: str) -> _KindCues:
+    """The compiled cues of ``language`` first, then of the other registered languages."""
+    return _compile_cues(tuple(get_language(code) for code in _langs(language)))
 
 
 def _is_closing(text: str, language: str) -> bool:
     t = text.strip().rstrip(",.!:;- ").lower()
-    return any(_starts_with(t, _cues(lang, "closings")) and len(t.split()) <= 8 for lang in _langs(language))
+    return len(t.split()) <= 8 and _kind_cues(language).closing.match(t) is not None
 
 
 def _is_greeting(text: str, language: str) -> bool:
     t = text.strip()
     if len(t) > 90 or len(t.split()) > 10:
         return False
-    for lang in _langs(language):
-        for g in _cues(lang, "greetings"):
-            if _starts_with(t, (g,)):
-                if g in _cues(lang, "addressees"):  # "Til Teknik- og Miljøudvalget"
-                    return not re.search(r"[.!?]\s*\S", t) and t[:1].isupper() and len(t.split()) <= 8 \
-                        and not re.search(r"[.!?]$", t)
-                return True
-    return False
+    cues = _kind_cues(language)
+    m = cues.greeting.match(t.lower())
+    if m is None:
+        return False
+    if cues.greeting_addresses[m.group()]:  # "Til Teknik- og Miljøudvalget"
+        return not _SENTENCE_INSIDE.search(t) and t[:1].isupper() and len(t.split()) <= 8 \
+            and not _ENDS_SENTENCE.search(t)
+    return True
 
 
 def _is_sender(text: str, language: str) -> bool:
     t = text.strip()
     if _PLACEHOLDER_LINE.match(t):
         return True
-    field = re.match(r"^([\w\- ]{2,25}?)\s*:", t)
-    if field and any(field.group(1).strip().lower() in _cues(lang, "sender_fields") for lang in _langs(language)) \
-            and len(t) <= 160:
+    field = _FIELD_LABEL.match(t)
+    if field and field.group(1).strip().lower() in _kind_cues(language).sender_fields and len(t) <= 160:
         return True
     return _is_introduction(t, language)
 
@@ -87,22 +125,16 @@ def _is_sender(text: str, language: str) -> bool:
 def _is_introduction(text: str, language: str) -> bool:
     # One sentence introduces the writer; in a longer paragraph only its first sentence may
     # ("Jeg er imod …. Mvh [NAVN]" is not an introduction; see sentence_kind).
-    if len(re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)) > 1:
+    if len(text) > 220 or len(_FIRST_SENTENCE_END.split(text.strip(), maxsplit=1)) > 1:
         return False
-    if len(text) > 220:
-        return False
-    for lang in _langs(language):
-        lead, cue = _cues(lang, "introduction")["lead"], _cues(lang, "introduction")["cue"]
-        if re.match(rf"^(?:{lead})\b", text, re.IGNORECASE) and re.search(cue, text, re.IGNORECASE):
-            return True
-    return False
+    return any(lead.match(text) and cue.search(text) for lead, cue in _kind_cues(language).introductions)
 
 
 def _is_heading(text: str, is_last: bool, following: str = "") -> bool:
     t = text.strip()
     if is_last or not t or len(t) > 100 or len(t.split()) > 12 or _LIST_ITEM.match(t):
         return False
-    if _HEADING_START.match(t) and not re.search(r"[.!?]\s+\S", t):
+    if _HEADING_START.match(t) and not _FULL_STOP_INSIDE.search(t):
         return True
     if t.endswith((".", "!", "?", ":", ";", ",", "…")) and not _NUMBERED_HEADING.match(t):
         return False
@@ -113,7 +145,7 @@ def _is_heading(text: str, is_last: bool, following: str = "") -> bool:
         return True
     # A short line without a full stop is a title only when body text follows it
     # (not when the next line is another short line: then it is a list).
-    body_follows = len(following) > max(80, 2 * len(t)) or bool(re.search(r"[.!?]\s+\S.*[.!?]$", following))
+    body_follows = len(following) > max(80, 2 * len(t)) or bool(_BODY_SENTENCES.search(following))
     return t[:1].isupper() and len(t.split()) <= 8 and body_follows
 
 
