@@ -22,7 +22,6 @@ linear in the text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 from analysis.languages import Language, all_entries, get_language, language_codes
@@ -74,7 +73,9 @@ class _KindCues(NamedTuple):
     introductions: tuple[tuple[re.Pattern, re.Pattern], ...]
 
 
-@lru_cache(maxsize=32)
+_COMPILED: dict[tuple[str, ...], tuple[tuple[Language, ...], _KindCues]] = {}
+
+
 def _compile_cues(languages: tuple[Language, ...]) -> _KindCues:
     closings = [c for lang in languages for c in lang.resource("kinds")["closings"]]
     greetings, addresses = [], {}
@@ -89,8 +90,14 @@ def _compile_cues(languages: tuple[Language, ...]) -> _KindCues:
 
 
 def _kind_cues(language: str) -> _KindCues:
-    """The compiled cues of ``language`` first, then of the other registered languages."""
-    return _compile_cues(tuple(get_language(code) for code in _langs(language)))
+    """The compiled cues of ``language`` first, then of the other registered languages (cached
+    while the same entries are registered)."""
+    codes = _langs(language)
+    languages = tuple(get_language(code) for code in codes)
+    hit = _COMPILED.get(codes)
+    if hit is None or any(a is not b for a, b in zip(hit[0], languages)):
+        hit = _COMPILED[codes] = (languages, _compile_cues(languages))
+    return hit[1]
 
 
 def _is_closing(text: str, language: str) -> bool:
