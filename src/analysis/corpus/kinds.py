@@ -100,16 +100,15 @@ def _kind_cues(language: str) -> _KindCues:
     return hit[1]
 
 
-def _is_closing(text: str, language: str) -> bool:
+def _is_closing(text: str, cues: _KindCues) -> bool:
     t = text.strip().rstrip(",.!:;- ").lower()
-    return len(t.split()) <= 8 and _kind_cues(language).closing.match(t) is not None
+    return len(t.split()) <= 8 and cues.closing.match(t) is not None
 
 
-def _is_greeting(text: str, language: str) -> bool:
+def _is_greeting(text: str, cues: _KindCues) -> bool:
     t = text.strip()
     if len(t) > 90 or len(t.split()) > 10:
         return False
-    cues = _kind_cues(language)
     m = cues.greeting.match(t.lower())
     if m is None:
         return False
@@ -119,22 +118,22 @@ def _is_greeting(text: str, language: str) -> bool:
     return True
 
 
-def _is_sender(text: str, language: str) -> bool:
+def _is_sender(text: str, cues: _KindCues) -> bool:
     t = text.strip()
     if _PLACEHOLDER_LINE.match(t):
         return True
     field = _FIELD_LABEL.match(t)
-    if field and field.group(1).strip().lower() in _kind_cues(language).sender_fields and len(t) <= 160:
+    if field and field.group(1).strip().lower() in cues.sender_fields and len(t) <= 160:
         return True
-    return _is_introduction(t, language)
+    return _is_introduction(t, cues)
 
 
-def _is_introduction(text: str, language: str) -> bool:
+def _is_introduction(text: str, cues: _KindCues) -> bool:
     # One sentence introduces the writer; in a longer paragraph only its first sentence may
     # ("Jeg er imod …. Mvh [NAVN]" is not an introduction; see sentence_kind).
     if len(text) > 220 or len(_FIRST_SENTENCE_END.split(text.strip(), maxsplit=1)) > 1:
         return False
-    return any(lead.match(text) and cue.search(text) for lead, cue in _kind_cues(language).introductions)
+    return any(lead.match(text) and cue.search(text) for lead, cue in cues.introductions)
 
 
 def _is_heading(text: str, is_last: bool, following: str = "") -> bool:
@@ -168,6 +167,7 @@ def paragraph_kinds(paragraphs: list[str], language: str = "da") -> list[str]:
     ['content', 'content', 'content', 'content']
     """
     n = len(paragraphs)
+    cues = _kind_cues(language)
     kinds: list[str] = []
     in_signature = False
     for i, para in enumerate(paragraphs):
@@ -177,12 +177,12 @@ def paragraph_kinds(paragraphs: list[str], language: str = "da") -> list[str]:
             kinds.append("furniture")
         elif in_signature and len(t) <= 200:
             kinds.append("signature")
-        elif near_end and _is_closing(t, language):
+        elif near_end and _is_closing(t, cues):
             in_signature = True
             kinds.append("signature")
-        elif i <= 2 and _is_greeting(t, language):
+        elif i <= 2 and _is_greeting(t, cues):
             kinds.append("greeting")
-        elif _is_sender(t, language):
+        elif _is_sender(t, cues):
             kinds.append("sender")
         elif _is_heading(t, is_last=(i == n - 1), following=paragraphs[i + 1].strip() if i + 1 < n else ""):
             kinds.append("heading")
@@ -201,10 +201,11 @@ def sentence_kind(sentence: str, paragraph_kind: str, index: int, language: str 
     if paragraph_kind != "content":
         return paragraph_kind
     t = sentence.strip()
-    if index == 0 and _is_greeting(t.rstrip(",.!:"), language):
+    cues = _kind_cues(language)
+    if index == 0 and _is_greeting(t.rstrip(",.!:"), cues):
         return "greeting"
-    if _is_introduction(t, language) or _PLACEHOLDER_LINE.match(t):
+    if _is_introduction(t, cues) or _PLACEHOLDER_LINE.match(t):
         return "sender"
-    if _is_closing(t, language):
+    if _is_closing(t, cues):
         return "signature"
     return "content"

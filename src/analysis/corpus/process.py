@@ -25,7 +25,7 @@ from analysis.corpus.readers import Document
 from analysis.corpus.redact import KINDS, redact_and_collect
 from analysis.corpus.respondents import infer_respondent_type, normalise_respondent_type
 from analysis.languages import get_language, language_codes
-from analysis.text import WORD_RE, stop_words
+from analysis.text import WORD_RE
 
 __all__ = ["Item", "process", "classify_attachment_only", "parse_date", "DEFAULT_MAX_CHARS",
            "ANALYSABLE_STATUSES"]
@@ -38,26 +38,25 @@ KNOWN_EXPORT_LIMITS = (8000, 32767)
 DEFAULT_MAX_CHARS = 3_000_000
 
 # A sentence that names an attachment is a mere reference with at most this many words
-# besides the cue that are not stop words; what remains outside such sentences and
+# besides the cue (numbers not counted); what remains outside such sentences and
 # courtesy lines must be shorter than _ATTACHMENT_REST_CHARS.
-_ATTACHMENT_MAX_WORDS = 6
+_ATTACHMENT_MAX_WORDS = 8
 _ATTACHMENT_REST_CHARS = 40
 _PLACEHOLDER_LINE = r"\[NAVN\].*"  # a line that is only the redacted signature (any language)
 
 
 @lru_cache(maxsize=8)
-def _attachment_patterns(codes: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern, frozenset[str]]:
-    """Cue pattern, courtesy-line pattern and stop words over the languages ``codes`` (registry)."""
+def _attachment_patterns(codes: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """Cue pattern and courtesy-line pattern over the languages ``codes`` (registry)."""
     cues = [c for code in codes for c in get_language(code).entries("kinds", "attachment_cues")]
     courtesy = [c for code in codes for c in get_language(code).entries("kinds", "courtesy_lines")]
     cue = re.compile(r"(?<!\w)(?:" + "|".join(cues or [r"(?!x)x"]) + ")", re.IGNORECASE)
     polite = re.compile(r"^(?:" + "|".join(courtesy + [_PLACEHOLDER_LINE]) + r")$", re.IGNORECASE)
-    stops = frozenset().union(*(stop_words(code, consultation=False, with_lemmas=False) for code in codes))
-    return cue, polite, stops
+    return cue, polite
 
 
-def _content_words(sentence: str, stops: frozenset[str]) -> int:
-    return sum(1 for m in WORD_RE.finditer(sentence) if m.group().lower() not in stops and not m.group().isdigit())
+def _words_besides_numbers(sentence: str) -> int:
+    return sum(1 for m in WORD_RE.finditer(sentence) if not m.group().isdigit())
 
 
 @dataclass
@@ -96,7 +95,7 @@ def classify_attachment_only(text: str, language: str = "da") -> bool:
     """
     codes = (language,) + tuple(c for c in language_codes() if c != language) if language in language_codes() \
         else language_codes()
-    cue, polite, stops = _attachment_patterns(codes)
+    cue, polite = _attachment_patterns(codes)
     if not text or not cue.search(text):
         return False
     rest, referred = [], False
@@ -105,7 +104,7 @@ def classify_attachment_only(text: str, language: str = "da") -> bool:
             if not sentence:
                 continue
             if cue.search(sentence):
-                if _content_words(cue.sub(" ", sentence), stops) > _ATTACHMENT_MAX_WORDS:
+                if _words_besides_numbers(cue.sub(" ", sentence)) > _ATTACHMENT_MAX_WORDS:
                     return False  # the cue sits in a sentence that says something itself
                 referred = True
             elif not polite.match(sentence):
