@@ -108,18 +108,57 @@ def _check(responses: pd.DataFrame, text_col: str, id_col: str) -> None:
         )
 
 
+def _shingle_hash_sets(word_lists: list[list[str]], shingle_size: int) -> list[np.ndarray]:
+    """:func:`_shingle_hashes` of many word lists at once (one numpy pass over all words).
+
+    >>> a, b = _shingle_hash_sets([["vi", "vil", "have", "træer"], ["ja"]], 3)
+    >>> bool((a == _shingle_hashes("Vi vil have træer", 3)).all()), b.size
+    (True, 1)
+    """
+    k = min(shingle_size, len(_MULT))
+    out: list[np.ndarray] = [np.empty(0, dtype=np.uint64)] * len(word_lists)
+    full = [i for i, words in enumerate(word_lists) if len(words) >= k]
+    for i, words in enumerate(word_lists):
+        if 0 < len(words) < k:  # shorter than one shingle: the text's own (smaller) shingle
+            out[i] = _shingle_hashes(" ".join(words), shingle_size)
+    if not full:
+        return out
+    lengths = np.fromiter((len(word_lists[i]) for i in full), dtype=np.int64, count=len(full))
+    ids = np.fromiter((_word_hash(w) for i in full for w in word_lists[i]), dtype=np.uint64,
+                      count=int(lengths.sum()))
+    counts = lengths - k + 1
+    first_word = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    first_shingle = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    owner = np.repeat(np.arange(len(full)), counts)
+    starts = np.repeat(first_word, counts) + (np.arange(int(counts.sum())) - np.repeat(first_shingle, counts))
+    with np.errstate(over="ignore"):
+        h = np.zeros(starts.size, dtype=np.uint64)
+        for j in range(k):
+            h += _mix64(ids[starts + j] + _MULT[j])
+        h = _mix64(h)
+    order = np.lexsort((h, owner))
+    h, owner = h[order], owner[order]
+    new = np.ones(h.size, dtype=bool)
+    new[1:] = (h[1:] != h[:-1]) | (owner[1:] != owner[:-1])
+    h, owner = h[new], owner[new]
+    pieces = np.split(h, np.cumsum(np.bincount(owner, minlength=len(full)))[:-1])
+    for i, piece in zip(full, pieces):
+        out[i] = piece
+    return out
+
+
 def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) -> dict[int, np.ndarray]:
-    sets: dict[int, np.ndarray] = {}
+    positions, word_lists = [], []
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             continue
         parts = text.split()
         if sum(map(len, parts)) + len(parts) - 1 < min_chars:  # length with spacing collapsed
             continue
-        sh = _shingle_hashes(text, shingle_size)
-        if sh.size >= min_shingles:
-            sets[i] = sh
-    return sets
+        positions.append(i)
+        word_lists.append(WORD_RE.findall(_PLACEHOLDER_RE.sub(" ", text).lower()))
+    hashes = _shingle_hash_sets(word_lists, shingle_size)
+    return {i: sh for i, sh in zip(positions, hashes) if sh.size >= min_shingles}
 
 
 @lru_cache(maxsize=16)
