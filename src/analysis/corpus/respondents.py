@@ -112,6 +112,7 @@ def _title_case_committee(name: str) -> str:
 # match also accepts but ``str.lower`` does not map onto them (İ, ı → i; ſ → s).
 _ORG_LITERALS = tuple(w.replace("\\w*", "") for w in _ORG_WORD[4:-1].split("|"))
 _ORG_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_ORG_LITERAL_RE = re.compile("|".join(re.escape(w) for w in _ORG_LITERALS))
 
 
 def _may_name_organisation(part: str) -> bool:
@@ -121,7 +122,7 @@ def _may_name_organisation(part: str) -> bool:
     running the (slow, backtracking) name pattern over it.
     """
     low = part.translate(_ORG_FOLD).lower()
-    return any(w in low for w in _ORG_LITERALS)
+    return _ORG_LITERAL_RE.search(low) is not None
 
 
 def _organisation_sender(head: str, tail: str) -> str:

@@ -201,7 +201,7 @@ class Language:
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise LanguageError(f"{path}: not valid YAML ({exc}).") from exc
     if raw is None:
