@@ -37,6 +37,8 @@ __all__ = ["CleanText", "clean_text", "normalise_characters", "is_list_item"]
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Any character the two tables change (a cheap test before the slower str.translate).
+_TRANSLATED = re.compile("[" + re.escape("".join(map(chr, {**_INVISIBLE, **_SPACES}))) + "]")
 
 # A list item: bullet characters, "1.", "1)", "a)", "(a)", "i." at the start of a line.
 _LIST_ITEM = re.compile(r"^\s*(?:[-–—•●▪■◦·*‣⁃○]\s|\(?[0-9]{1,2}[.)]\s|\(?[a-zæøå][)]\s|\([ivx]+\)\s)")
@@ -66,8 +68,10 @@ def normalise_characters(text: str) -> str:
     'a\\nb c'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if _TRANSLATED.search(text):
+        text = text.translate(_INVISIBLE).translate(_SPACES)
     return _CONTROL.sub("", text)
 
 

@@ -112,6 +112,7 @@ def _title_case_committee(name: str) -> str:
 # match also accepts but ``str.lower`` does not map onto them (İ, ı → i; ſ → s).
 _ORG_LITERALS = tuple(w.replace("\\w*", "") for w in _ORG_WORD[4:-1].split("|"))
 _ORG_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_ORG_FOLDED = re.compile("[\u0130\u0131\u017f]")
 _ORG_LITERAL_RE = re.compile("|".join(re.escape(w) for w in _ORG_LITERALS))
 
 
@@ -121,7 +122,7 @@ def _may_name_organisation(part: str) -> bool:
     _ORG_NAME needs an organisation word, so a text without one is skipped without
     running the (slow, backtracking) name pattern over it.
     """
-    low = part.translate(_ORG_FOLD).lower()
+    low = (part.translate(_ORG_FOLD) if _ORG_FOLDED.search(part) else part).lower()
     return _ORG_LITERAL_RE.search(low) is not None
 
 
