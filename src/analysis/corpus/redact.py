@@ -187,8 +187,23 @@ _STREET_RE = re.compile(
     r"(?:,?[ \t]+(?:\d{1,2}\.?|st\.?|kl\.?)[ \t]*(?:sal|th|tv|mf)\b\.?)?"
     rf"(?:,?\s+(?:DK-?\s?|D-?\s?)?\d{{4,5}}[ \t]+{_CAP}[\w\-]+(?:[ \t]+(?:NV|SV|NØ|SØ|[NSØVKC])\b)?)?"
 )
-# What every street match holds: a street word right before its number (a cheap first test).
+# What every street match holds: a street word right before its number. Searched only just
+# before each number that follows a space (a full scan of the alternation costs more), when
+# the street words are plain words; else over the whole text.
 _STREET_NUMBER_RE = re.compile(rf"(?i:{_STREET_SUFFIX})[ \t]+\d")
+_SPACED_NUMBER_RE = re.compile(r"[ \t]+\d")
+_PLAIN_SUFFIXES = not re.search(r"[\[\](){}*+?|^$]", _STREET_SUFFIX.replace("|", ""))
+_LONGEST_SUFFIX = max(len(w.replace("\\", "")) for w in _STREET_SUFFIX.split("|"))
+
+
+def _has_street_number(text: str) -> bool:
+    """Cheap exact pre-test: False only when no street word stands right before a number."""
+    if not _PLAIN_SUFFIXES:
+        return _STREET_NUMBER_RE.search(text) is not None
+    return any(_STREET_NUMBER_RE.search(text, max(0, m.start() - _LONGEST_SUFFIX - 1), m.end())
+               for m in _SPACED_NUMBER_RE.finditer(text))
+
+
 _ANY_DIGIT = re.compile(r"\d")
 _POSTCODE_RE = re.compile(
     rf"(?=[1-9D])(?<![\w.,/\-])(?:DK-?\s?)?(?P<code>[1-9]\d{{3}})[ \t]+(?P<city>{_CAP}[a-zæøåäöüé]+(?:-{_CAP}?[a-zæøå]+)*)"
@@ -247,7 +262,7 @@ def _address_spans(text: str, language: str) -> list[Redaction]:
         return []  # every address pattern holds a number
     stops = _stop(language)
     spans = []
-    for m in (_STREET_RE.finditer(text) if _STREET_NUMBER_RE.search(text) else ()):
+    for m in (_STREET_RE.finditer(text) if _has_street_number(text) else ()):
         start = m.start()
         # trim leading words that are not part of a street name ("Til", "Jeg", "På")
         for w in re.finditer(r"\S+\s+", m.group()):
