@@ -26,7 +26,8 @@ from typing import NamedTuple
 
 from analysis.languages import Language, all_entries, get_language, language_codes
 
-__all__ = ["KINDS", "paragraph_kinds", "sentence_kind"]
+__all__ = ["KINDS", "kind_cues", "paragraph_kinds", "paragraph_kinds_with", "sentence_kind",
+           "sentence_kind_with"]
 
 KINDS = ("content", "heading", "greeting", "sender", "signature", "furniture")
 
@@ -89,7 +90,7 @@ def _compile_cues(languages: tuple[Language, ...]) -> _KindCues:
     return _KindCues(_phrase_start(closings), _phrase_start(greetings), addresses, fields, intros)
 
 
-def _kind_cues(language: str) -> _KindCues:
+def kind_cues(language: str) -> _KindCues:
     """The compiled cues of ``language`` first, then of the other registered languages (cached
     while the same entries are registered)."""
     codes = _langs(language)
@@ -166,8 +167,12 @@ def paragraph_kinds(paragraphs: list[str], language: str = "da") -> list[str]:
     >>> paragraph_kinds(["Vi ønsker:", "Flere træer", "Bedre cykelstier", "Tak."], "da")
     ['content', 'content', 'content', 'content']
     """
+    return paragraph_kinds_with(paragraphs, kind_cues(language))
+
+
+def paragraph_kinds_with(paragraphs: list[str], cues: _KindCues) -> list[str]:
+    """:func:`paragraph_kinds` with the cues of :func:`kind_cues` looked up once by the caller."""
     n = len(paragraphs)
-    cues = _kind_cues(language)
     kinds: list[str] = []
     in_signature = False
     for i, para in enumerate(paragraphs):
@@ -198,10 +203,14 @@ def sentence_kind(sentence: str, paragraph_kind: str, index: int, language: str 
     >>> sentence_kind("Kære udvalg.", "content", 0), sentence_kind("Jeg er studerende på KU.", "content", 1)
     ('greeting', 'sender')
     """
+    return sentence_kind_with(sentence, paragraph_kind, index, kind_cues(language))
+
+
+def sentence_kind_with(sentence: str, paragraph_kind: str, index: int, cues: _KindCues) -> str:
+    """:func:`sentence_kind` with the cues of :func:`kind_cues` looked up once by the caller."""
     if paragraph_kind != "content":
         return paragraph_kind
     t = sentence.strip()
-    cues = _kind_cues(language)
     if index == 0 and _is_greeting(t.rstrip(",.!:"), cues):
         return "greeting"
     if _is_introduction(t, cues) or _PLACEHOLDER_LINE.match(t):

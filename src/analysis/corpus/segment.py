@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.corpus.kinds import paragraph_kinds, sentence_kind
+from analysis.corpus.kinds import kind_cues, paragraph_kinds_with, sentence_kind_with
 from analysis.languages import get_language
 
 __all__ = ["Span", "split_paragraphs", "split_sentences", "segment_text", "segment_responses"]
@@ -157,16 +157,20 @@ def segment_responses(responses: pd.DataFrame, page_starts: dict[str, list[int |
     """
     rows = []
     page_starts = page_starts or {}
+    cues_of: dict[str, object] = {}
     for rid, text, language in zip(responses["response_id"], responses["text"], responses["language"]):
         starts = sorted((o, i + 1) for i, o in enumerate(page_starts.get(rid) or []) if o is not None)
         offsets = [o for o, _ in starts]
         paragraphs = split_paragraphs(text or "")
-        kinds = paragraph_kinds([p.text for p in paragraphs], language)
+        cues = cues_of.get(language)
+        if cues is None:  # compiled once per language of the table
+            cues = cues_of[language] = kind_cues(language)
+        kinds = paragraph_kinds_with([p.text for p in paragraphs], cues)
         for p, (para, para_kind) in enumerate(zip(paragraphs, kinds)):
             for s, span in enumerate(split_sentences(para.text, language, offset=para.start)):
                 k = bisect.bisect_right(offsets, span.start)
                 page = starts[k - 1][1] if k else None
-                kind = sentence_kind(span.text, para_kind, s, language)
+                kind = sentence_kind_with(span.text, para_kind, s, cues)
                 rows.append((f"{rid}:{p}:{s}", rid, p, s, span.start, span.end, page, span.text, kind))
     table = pd.DataFrame(rows, columns=SEGMENT_COLUMNS)
     return table.astype({"segment_id": "string", "response_id": "string", "paragraph": "int64",
