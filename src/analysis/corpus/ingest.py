@@ -24,7 +24,7 @@ from analysis.corpus.folder import (MANIFEST_NAME, display_name, is_config_file,
                                     match_manifest, read_manifest, walk_folder)
 from analysis.corpus.privacy import file_name_is_safe, mask_file_name, neutral_id, redact_recurring_names
 from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, Item,
-                                     classify_attachment_only, process)
+                                     classify_attachment_only, forget_copies, process)
 from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
 from analysis.corpus.readers.tables import TABLE_SUFFIXES, read_table_rows
 from analysis.corpus.segment import segment_responses
@@ -236,6 +236,7 @@ def ingest(
             item.response_id = Path(item.source).stem
     _dedupe_ids(items)
     rows, page_starts, redactions, names = [], {}, [], []
+    forget_copies()  # the registry may have changed since the last ingest
     for item in items:
         row, starts, counts, found = process(item, language, hearing or source.stem, redact, keep_office_holders,
                                              max_chars=max_chars)

@@ -171,17 +171,36 @@ def _text_of(item: Item, lang: str, redact: bool, keep: bool, max_chars: int):
                                "for one response; not analysed. Split it into one file per response, or raise "
                                "the limit (ingest(..., max_chars=…)).")
         return "", [], counts, names
+    clean = _clean_and_redact_copies if size <= _CACHED_CHARS else _clean_and_redact
+    text, page_starts, counted, found = clean(tuple(pages), doc.pages is not None, lang, redact, keep)
+    counts.update(counted)
+    return text, list(page_starts), counts, list(found)
+
+
+def _clean_and_redact(pages: tuple[str, ...], paged: bool, lang: str, redact: bool, keep: bool):
+    """Text, page starts, redaction counts and names of one document's pages (all immutable)."""
+    counts, names = dict.fromkeys(KINDS, 0), []
     if redact:
-        pages = _redact_pages(pages, lang, keep, counts, names)
-    cleaned = clean_text(None, pages=pages, language=lang) if doc.pages is not None else \
-        clean_text(pages[0], language=lang)
+        pages = _redact_pages(list(pages), lang, keep, counts, names)
+    cleaned = clean_text(None, pages=list(pages), language=lang) if paged else clean_text(pages[0], language=lang)
     text = cleaned.text
     if redact and text:
         text, c, found = redact_and_collect(text, lang, keep)
         names.extend(found)
         for k, n in c.items():
             counts[k] += n
-    return text, cleaned.page_starts, counts, names
+    return text, tuple(cleaned.page_starts), tuple(counts.items()), tuple(names)
+
+
+# Exact copies (form letters) of documents up to this size are cleaned and redacted once and
+# the result reused for every copy; ingest clears the cache when it starts.
+_CACHED_CHARS = 50_000
+_clean_and_redact_copies = lru_cache(maxsize=4096)(_clean_and_redact)
+
+
+def forget_copies() -> None:
+    """Empty the cache of cleaned and redacted copies (at the start of an ingest)."""
+    _clean_and_redact_copies.cache_clear()
 
 
 def process(item: Item, language: str, hearing: str, redact: bool, keep_office_holders: bool,
