@@ -157,3 +157,12 @@ def test_cross_validation_keeps_responses_whole_and_gives_an_interval():
     assert 0 <= low <= value <= high <= 1
     wrong = ["neutral"] * len(labels)
     assert macro_f1_interval(labels, wrong, groups, n_boot=10)[0] < value
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Flere borgere er uden beskæftigelse.", "da"),
+    ("More people are out of work than last year.", "en"),
+    ("Mehr Menschen sind ohne Arbeit.", "de"),
+])
+def test_a_description_is_no_bare_proposal(text, language):
+    assert stance_of_text(text, language)[0] != "request"
