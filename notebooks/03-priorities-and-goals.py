@@ -21,8 +21,10 @@
 # policy's own goals — which goals do the responses leave uncovered (gaps)?
 #
 # Priorities are matched per segment from the codebook with the matched words kept as
-# evidence (`segment_priorities`); the alignment tables summarise them by group with
-# bootstrap confidence intervals.
+# evidence (`segment_priorities`); the alignment tables summarise them by group with 95 %
+# intervals: Wilson score intervals by default (study setting `alignment.interval`:
+# `wilson`, `jeffreys` or `bootstrap`), which stay honest at small n — at n = 1 a share of 1
+# gets about [0.21, 1], a group of 7 that all raise a priority about [0.65, 1].
 
 # %% tags=["parameters"]
 study = "udsatte-byomraader-2025"  # a study name under data/raw/, or a path to its study.yaml
@@ -75,8 +77,10 @@ ax = by_name["stance-by-priority"].draw()
 # Two measures per priority: **mention** — the share of responses that raise it at least
 # once — and **salience** — the mean share of a response's segments that raise it. How to
 # read: each point is the estimate for one respondent type (`all` = every response), the
-# bar its 95 % bootstrap confidence interval over responses. Overlapping bars mean the data
-# cannot tell the groups apart; with one response the interval is as wide as it can be.
+# bar its 95 % interval (Wilson by default; for salience, a mean of shares in [0, 1], the same
+# score interval with the group's n, which is conservative). Overlapping bars mean the data
+# cannot tell the groups apart. With one response a share of 1 gets about [0.21, 1], not
+# [1, 1]; groups below the minimum n are flagged `small_group` and hatched: read them as anecdotes.
 
 # %%
 display(tables.get("alignment_type_priority", pd.DataFrame()).head(20))

@@ -88,3 +88,71 @@ def test_bad_sheets_get_clear_errors(tmp_path):
     msg = str(err.value)
     assert "angry" in msg and "row 2" in msg
     assert "C999" in msg and "missing" in msg and "maybe" in msg
+
+
+def _coded_priorities():
+    """A small synthetic coded sheet: the codebook misses 'tryghed' (safety) and wrongly hits 'job' in 'jobbet'."""
+    rows = []
+    for i in range(8):
+        rows += [(f"r{i}", f"Flere job til unge i bydel {i}.", "jobs", "jobs"),
+                 (f"r{i}", f"Mere tryghed på gaderne om aftenen {i}.", "", "safety"),
+                 (f"r{i}", f"Jobbet med planen tog tid {i}.", "jobs", ""),
+                 (f"r{i}", f"Planen har tre kapitler {i}.", "", "")]
+    return pd.DataFrame(rows, columns=["response_id", "text", "hits", "label"])
+
+
+def test_priority_model_learns_from_the_coder_and_is_cross_validated():
+    from analysis.alignment.priority_model import PriorityModel, cross_validate_priorities
+
+    t = _coded_priorities()
+    m = PriorityModel().fit(t.text, t.hits, t.label, PRIOS)
+    assert m.fallback_ == []
+    assert m.predict(["Mere tryghed i parken."], [""]) == ["safety"]
+    cv = cross_validate_priorities(t.text, t.hits, t.label, PRIOS, groups=t.response_id, n_splits=4)
+    f1 = cv.set_index(["priority_id", "model"])["f1"]
+    assert f1[("safety", "learned")] > f1[("safety", "codebook")] == 0  # the codebook never finds safety
+    assert {"precision", "recall", "f1", "n_positive"} <= set(cv.columns)
+    with pytest.raises(ValueError, match="unknown priority"):
+        PriorityModel().fit(["x"], [""], ["housing"], PRIOS)
+
+
+def test_priority_model_beside_the_stance_model_rewrites_segment_priorities(tmp_path):
+    from analysis.alignment.learned import load_stance_model, save_training_table
+    from analysis.alignment.priority_model import LEARNED_EVIDENCE, TRAINING_FILE, save_priority_training
+
+    t = _coded_priorities()
+    stance = pd.DataFrame({"text": t.text, "label": ["neutral", "request", "neutral", "neutral"] * 8})
+    path = save_training_table(stance, tmp_path / "stance_training.csv")
+    model = load_stance_model(path)
+    assert model.priority_model_ is None  # no priority table yet
+    save_priority_training(t, tmp_path / TRAINING_FILE)
+    model = load_stance_model(path)
+    seg = pd.DataFrame({"segment_id": ["a", "b"], "text": ["Mere tryghed i parken.", "Flere job til unge."]})
+    sp = pd.DataFrame({"segment_id": ["b"], "priority_id": ["jobs"], "evidence": ["job"], "n_matches": [1],
+                       "negated": [False], "stance": ["neutral"], "cue": [""]})
+    st = pd.DataFrame({"segment_id": ["a", "b"], "stance": ["request", "neutral"], "cue": ["", ""]})
+    out = model.priority_model_.apply(sp, seg, st)
+    assert list(out.columns) == list(sp.columns)
+    got = dict(zip(zip(out.segment_id, out.priority_id), out.evidence))
+    assert got[("a", "safety")] == LEARNED_EVIDENCE and got[("b", "jobs")] == "job"
+    assert out.set_index("segment_id").loc["a", "stance"] == "request"
+
+
+def test_retrain_writes_both_training_tables(tmp_path):
+    from types import SimpleNamespace
+
+    from analysis.alignment.commands import _retrain_priorities, _retrain_stance
+    from analysis.alignment.learned import load_stance_model
+
+    t = _coded_priorities()
+    key = pd.DataFrame({"coding_id": [f"C{i:03d}" for i in range(len(t))], "segment_id": [f"s{i}" for i in range(len(t))],
+                        "response_id": t.response_id, "text": t.text, "model_priorities": t.hits})
+    coded = pd.DataFrame({"coding_id": key.coding_id, "segment_id": key.segment_id, "coder_priorities": t.label,
+                          "coder_stance": ["neutral", "request", "neutral", "support"] * 8})
+    study = SimpleNamespace(processed_dir=tmp_path, language="da", random_state=0)
+    _retrain_stance(study, key, coded, None)
+    _retrain_priorities(study, key, coded, PRIOS)
+    assert (tmp_path / "stance_training.csv").is_file() and (tmp_path / "priority_training.csv").is_file()
+    cv = pd.read_csv(tmp_path / "priority_model_cv.csv")
+    assert set(cv.priority_id) == set(PRIOS) and set(cv.model) == {"learned", "codebook"}
+    assert load_stance_model(tmp_path / "stance_training.csv").priority_model_ is not None

@@ -114,3 +114,55 @@ def test_learned_model_fits_predicts_and_checks_labels(tmp_path):
     pd.DataFrame({"text": ["x"], "label": ["happy"]}).to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(ValueError, match="happy"):
         read_labels(tmp_path / "bad.csv")
+
+
+@pytest.mark.parametrize("text,language,expected", [
+    ("Windräder sind keine gute Lösung.", "de", "concern"),            # keine negates gut
+    ("Kein Fernbusterminal für Wien.", "de", "concern"),                # opposition by kein at the start
+    ("There should never be a leash law in the county.", "en", "concern"),  # opposition beats the modal
+    ("More roundabouts for intersections", "en", "request"),            # a bare proposal
+    ("Rücksendungen für den Empfänger kostenpflichtig machen", "de", "request"),  # infinitive closing the clause
+    ("Det er meget vigtigt, at der arbejdes for en reduktion.", "da", "request"),  # intensifier in the gap
+    ("It is really important that the council acts.", "en", "request"),
+    ("Wir sind keine Gegner des Plans.", "de", "neutral"),
+])
+def test_mechanisms_in_three_languages(text, language, expected):
+    assert stance_of_text(text, language)[0] == expected
+
+
+def test_extra_labels_file_is_clean():
+    extra = pd.read_csv(ROOT / "tests" / "data" / "stance_labels_extra.csv")
+    assert list(extra.columns) == ["source", "response_id", "language", "text", "label"]
+    assert set(extra.language) == {"da", "en", "de"} and set(extra.label) <= set(STANCES)
+    first = pd.read_csv(LABELS)
+    assert not extra.text.isin(first.text).any()  # new segments only
+    assert not extra.text.str.contains(r"\[NAVN\]").any()
+    held = extra.text.map(lambda t: __import__("zlib").crc32(t.encode("utf-8")) % 3 == 0)
+    assert held.groupby(extra.language).sum().min() >= 10  # a held-out part per language
+
+
+def test_cross_validation_keeps_responses_whole_and_gives_an_interval():
+    from analysis.alignment.learned import macro_f1_interval, out_of_fold_stance
+
+    texts = ["Vi støtter planen.", "Vi savner en plan.", "Kommunen bør handle.", "Planen har tre dele.",
+             "We support the plan.", "We urge the council to act."] * 4
+    labels = ["support", "concern", "request", "neutral", "support", "request"] * 4
+    langs = ["da"] * 4 + ["en"] * 2
+    groups = [f"r{i // 3}" for i in range(len(texts))]
+    oof = out_of_fold_stance(texts, labels, groups=groups, languages=langs * 4, n_splits=4)
+    folds = pd.DataFrame({"g": groups, "f": oof.fold})
+    assert (folds.groupby("g").f.nunique() == 1).all()  # a response never sits in two folds
+    assert (oof.fold >= 0).all() and set(oof.learned) <= set(STANCES)
+    value, low, high = macro_f1_interval(oof.label, oof.cues, groups, n_boot=200)
+    assert 0 <= low <= value <= high <= 1
+    wrong = ["neutral"] * len(labels)
+    assert macro_f1_interval(labels, wrong, groups, n_boot=10)[0] < value
+
+
+@pytest.mark.parametrize("text,language", [
+    ("Flere borgere er uden beskæftigelse.", "da"),
+    ("More people are out of work than last year.", "en"),
+    ("Mehr Menschen sind ohne Arbeit.", "de"),
+])
+def test_a_description_is_no_bare_proposal(text, language):
+    assert stance_of_text(text, language)[0] != "request"

@@ -12,8 +12,9 @@
 3. :func:`agreement_table` scores model against coder: per priority precision, recall,
    F1 and Cohen's κ; for stance the same per class and macro; each with a 95 %
    percentile bootstrap interval over the coded segments.
-4. The coder's stance codes can retrain the learned stance model
-   (:mod:`analysis.alignment.learned`): :func:`training_table` joins them to the texts.
+4. The coder's codes can retrain the learned stance model (:mod:`analysis.alignment.learned`;
+   :func:`training_table` joins the stance codes to the texts) and the learned priority model
+   (:mod:`analysis.alignment.priority_model`; :func:`priority_training_table`).
 
 Command line: ``analysis sample-coding STUDY`` and ``analysis agreement STUDY SHEET``.
 """
@@ -279,3 +280,19 @@ def training_table(key: pd.DataFrame, coded: pd.DataFrame, language: str = "da")
     m = key.merge(coded, on=[ID, "segment_id"], how="inner")
     return pd.DataFrame({"source": "coding", "segment_id": m["segment_id"], "language": language,
                          "text": m["text"], "label": m["coder_stance"]})
+
+
+def priority_training_table(key: pd.DataFrame, coded: pd.DataFrame) -> pd.DataFrame:
+    """The coder's priorities with the texts and the codebook's hits: ``segment_id,
+    response_id, text, hits, label`` (";"-joined ids), for
+    :class:`analysis.alignment.priority_model.PriorityModel`.
+
+    >>> key = pd.DataFrame({"coding_id": ["C001"], "segment_id": ["s"], "response_id": ["r"],
+    ...                     "text": ["Flere job."], "model_priorities": ["jobs"]})
+    >>> coded = pd.DataFrame({"coding_id": ["C001"], "segment_id": ["s"], "coder_priorities": ["jobs;safety"]})
+    >>> priority_training_table(key, coded)[["hits", "label"]].values.tolist()
+    [['jobs', 'jobs;safety']]
+    """
+    m = key.merge(coded, on=[ID, "segment_id"], how="inner")
+    return pd.DataFrame({"segment_id": m["segment_id"], "response_id": m["response_id"], "text": m["text"],
+                         "hits": m["model_priorities"].fillna(""), "label": m["coder_priorities"].fillna("")})

@@ -5,9 +5,11 @@
 
 ``sample-coding`` needs the align step's tables (``analysis run STUDY --steps
 ingest,align``). ``agreement`` writes ``coding_agreement`` to the processed folder; with
-``--retrain`` it also writes ``stance_training.csv`` (the coder's codes, plus any
-``--with-labels`` table) and reports the learned model's cross-validated macro-F1; set
-``alignment: {stance_model: <that file>}`` in study.yaml to use it.
+``--retrain`` it also writes ``stance_training.csv`` (the coder's stance codes, plus any
+``--with-labels`` table) and ``priority_training.csv`` beside it (the coder's priorities
+with the codebook's hits), reports both learned models' scores cross-validated by
+response, and writes the per-priority scores as ``priority_model_cv``; set
+``alignment: {stance_model: <stance_training.csv>}`` in study.yaml to use both.
 """
 
 from __future__ import annotations
@@ -53,10 +55,8 @@ def cmd_sample_coding(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     """Score the model against a filled coding sheet; optionally retrain the stance model."""
-    import pandas as pd
-
     from analysis.alignment.codebook import load_codebook
-    from analysis.alignment.coding import KEY, CodingSheetError, agreement_table, read_coding_sheet, training_table
+    from analysis.alignment.coding import KEY, CodingSheetError, agreement_table, read_coding_sheet
     from analysis.pipeline import log
     from analysis.tables import read_table, write_table
 
@@ -77,19 +77,53 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     log(f"agreement on {len(merged)} segments → {folder / 'coding_agreement.parquet'}")
     log(show.round(2).to_string())
     if args.retrain:
-        from analysis.alignment.learned import cross_validate_stance, read_labels, save_training_table
-
-        train = training_table(key, coded, study.language)
-        if args.with_labels:
-            extra = read_labels(args.with_labels)
-            train = pd.concat([train, extra.assign(source=extra.get("source", "labels"))], ignore_index=True)
-        path = save_training_table(train, folder / "stance_training.csv")
-        cv = cross_validate_stance(train["text"], train["label"], language=study.language,
-                                   n_splits=min(5, int(train["label"].value_counts().min())) or 2)
-        mean = cv[cv.fold == "mean"].set_index("model")["macro_f1"]
-        log(f"training table ({len(train)} segments) → {path}; 5-fold macro-F1 learned {mean['learned']:.2f}, "
-            f"cues {mean['cues']:.2f}. Use it with `alignment: {{stance_model: {path}}}` in study.yaml.")
+        _retrain_stance(study, key, coded, args.with_labels)
+        _retrain_priorities(study, key, coded, codebook.ids)
     return 0
+
+
+def _retrain_stance(study, key, coded, with_labels: str | None) -> None:
+    """Write ``stance_training.csv`` and log the learned stance model's cross-validated macro-F1."""
+    import pandas as pd
+
+    from analysis.alignment.coding import training_table
+    from analysis.alignment.learned import macro_f1_interval, out_of_fold_stance, read_labels, save_training_table
+    from analysis.pipeline import log
+
+    folder = study.processed_dir
+    train = training_table(key, coded, study.language)
+    train["response_id"] = key.set_index("segment_id").reindex(train["segment_id"])["response_id"].to_numpy()
+    if with_labels:
+        extra = read_labels(with_labels)
+        train = pd.concat([train, extra.assign(source=extra.get("source", "labels"))], ignore_index=True)
+    path = save_training_table(train, folder / "stance_training.csv")
+    groups = train["response_id"].fillna(train["text"]).astype(str) if "response_id" in train else None
+    langs = train["language"].fillna(study.language).astype(str) if "language" in train else None
+    oof = out_of_fold_stance(train["text"], train["label"], groups=groups, languages=langs, language=study.language,
+                             n_splits=max(2, min(5, int(train["label"].value_counts().min()))))
+    f1 = {m: macro_f1_interval(oof["label"], oof[m], groups, random_state=study.random_state)
+          for m in ("learned", "cues")}
+    log(f"stance training table ({len(train)} segments) → {path}; macro-F1 cross-validated by response: "
+        + ", ".join(f"{m} {v:.2f} [{lo:.2f}, {hi:.2f}]" for m, (v, lo, hi) in f1.items())
+        + f". Use it with `alignment: {{stance_model: {path}}}` in study.yaml.")
+
+
+def _retrain_priorities(study, key, coded, priority_ids: list[str]) -> None:
+    """Write ``priority_training.csv`` beside the stance table and log per-priority P/R/F1 (cross-validated)."""
+    from analysis.alignment.coding import priority_training_table
+    from analysis.alignment.priority_model import TRAINING_FILE, cross_validate_priorities, save_priority_training
+    from analysis.pipeline import log
+    from analysis.tables import write_table
+
+    folder = study.processed_dir
+    train = priority_training_table(key, coded)
+    path = save_priority_training(train, folder / TRAINING_FILE)
+    cv = cross_validate_priorities(train["text"], train["hits"], train["label"], priority_ids,
+                                   groups=train["response_id"].astype(str))
+    write_table(cv, folder, "priority_model_cv")
+    show = cv.pivot_table(index="priority_id", columns="model", values="f1", sort=False)
+    log(f"priority training table ({len(train)} segments) → {path}; F1 per priority cross-validated by response "
+        f"(→ {folder / 'priority_model_cv.parquet'}):\n{show.round(2).to_string()}")
 
 
 def register_commands(sub) -> None:
@@ -102,6 +136,7 @@ def register_commands(sub) -> None:
     p = sub.add_parser("agreement", help="agreement of the model with a filled coding sheet")
     p.add_argument("study", help="study name or path to a study.yaml")
     p.add_argument("sheet", help="the filled coding sheet (.xlsx)")
-    p.add_argument("--retrain", action="store_true", help="write a stance training table from the coder's codes")
+    p.add_argument("--retrain", action="store_true", help="write stance and priority training tables from the coder's codes and score "
+                                                      "the learned models")
     p.add_argument("--with-labels", help="add these labelled segments (CSV text,label) to the training table")
     p.set_defaults(func=cmd_agreement)

@@ -36,9 +36,18 @@ def _cue_row(text: str, language: str) -> tuple[float, ...]:
     return tuple(scores[c] for c in CUE_CLASSES) + tuple(float(stance == s) for s in STANCES)
 
 
-def cue_features(texts: Sequence[str], language: str = "da") -> np.ndarray:
-    """Matrix texts × 7: the cue scores (support, concern, request) and the cue stance one-hot."""
-    rows = [_cue_row(str(t), language) for t in texts]
+def cue_features(texts: Sequence[str], language: str | Sequence[str] = "da") -> np.ndarray:
+    """Matrix texts × 7: the cue scores (support, concern, request) and the cue stance one-hot.
+
+    ``language`` is one code or one code per text (a table of several languages).
+
+    >>> cue_features(["Vi støtter planen.", "We urge the council to act."], ["da", "en"])[:, :3].tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    langs = [language] * len(texts) if isinstance(language, str) else [str(x) for x in language]
+    if len(langs) != len(texts):
+        raise ValueError(f"cue_features: {len(texts)} texts but {len(langs)} languages.")
+    rows = [_cue_row(str(t), lang) for t, lang in zip(texts, langs)]
     return np.asarray(rows, dtype=float).reshape(len(rows), len(CUE_CLASSES) + len(STANCES))
 
 
@@ -59,7 +68,7 @@ class StanceModel(BaseEstimator, ClassifierMixin):
         self.cue_weight = cue_weight
         self.random_state = random_state
 
-    def _features(self, texts: Sequence[str], fit: bool = False):
+    def _features(self, texts: Sequence[str], fit: bool = False, languages: Sequence[str] | None = None):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         texts = [str(t) for t in texts]
@@ -69,11 +78,13 @@ class StanceModel(BaseEstimator, ClassifierMixin):
             w, c = self.words_.fit_transform(texts), self.chars_.fit_transform(texts)
         else:
             w, c = self.words_.transform(texts), self.chars_.transform(texts)
-        cue = sparse.csr_matrix(cue_features(texts, self.language) * self.cue_weight)
+        cue = sparse.csr_matrix(cue_features(texts, self.language if languages is None else languages)
+                                * self.cue_weight)
         return sparse.hstack([w, c, cue]).tocsr()
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "StanceModel":
-        """Fit on texts and their stance labels; unknown labels raise a clear error."""
+    def fit(self, texts: Sequence[str], labels: Sequence[str], languages: Sequence[str] | None = None) -> "StanceModel":
+        """Fit on texts and their stance labels (``languages``: one code per text, default
+        ``self.language``); unknown labels raise a clear error."""
         from sklearn.linear_model import LogisticRegression
 
         labels = [str(x) for x in labels]
@@ -82,19 +93,19 @@ class StanceModel(BaseEstimator, ClassifierMixin):
             raise ValueError(f"StanceModel.fit: unknown stance label(s) {bad}; use {list(STANCES)}.")
         if len(texts) != len(labels):
             raise ValueError(f"StanceModel.fit: {len(texts)} texts but {len(labels)} labels.")
-        X = self._features(texts, fit=True)
+        X = self._features(texts, fit=True, languages=languages)
         self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
         self.model_.fit(X, labels)
         self.classes_ = self.model_.classes_
         return self
 
-    def predict(self, texts: Sequence[str]) -> np.ndarray:
+    def predict(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
         """Stance of each text."""
-        return self.model_.predict(self._features(texts))
+        return self.model_.predict(self._features(texts, languages=languages))
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], languages: Sequence[str] | None = None) -> np.ndarray:
         """Class probabilities (columns in ``classes_`` order)."""
-        return self.model_.predict_proba(self._features(texts))
+        return self.model_.predict_proba(self._features(texts, languages=languages))
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
@@ -108,24 +119,74 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     return float(f1_score(list(gold), list(pred), labels=list(STANCES), average="macro", zero_division=0))
 
 
-def cross_validate_stance(texts: Sequence[str], labels: Sequence[str], *, n_splits: int = 5, language: str = "da",
-                          random_state: int = 0, **params) -> pd.DataFrame:
-    """Stratified k-fold scores of :class:`StanceModel` and of the cue reader on the same folds.
+def _folds(labels: np.ndarray, groups: Sequence | None, n_splits: int, random_state: int):
+    """Stratified folds; with ``groups`` (e.g. response ids) a group never sits in both parts."""
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-    Returns one row per fold and model (``fold``, ``model``, ``macro_f1``, ``n``) plus
-    ``fold="mean"`` rows.
+    if groups is None:
+        return StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state).split(labels, labels)
+    groups = np.asarray([str(g) for g in groups], dtype=object)
+    k = max(2, min(n_splits, len(set(groups))))
+    return StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=random_state).split(labels, labels, groups)
+
+
+def out_of_fold_stance(texts: Sequence[str], labels: Sequence[str], *, groups: Sequence | None = None,
+                       languages: Sequence[str] | None = None, language: str = "da", n_splits: int = 5,
+                       random_state: int = 0, **params) -> pd.DataFrame:
+    """Cross-validated predictions: ``fold, label, learned, cues`` per text (input order).
+
+    ``learned`` is :class:`StanceModel` fitted on the other folds; ``cues`` the cue reader
+    (it has nothing to train). Folds are grouped by ``groups`` when given.
     """
-    from sklearn.model_selection import StratifiedKFold
-
     texts = np.asarray([str(t) for t in texts], dtype=object)
     labels = np.asarray([str(x) for x in labels], dtype=object)
-    cue = np.asarray([stance_of_text(t, language)[0] for t in texts], dtype=object)
+    langs = np.asarray([language] * len(texts) if languages is None else [str(x) for x in languages], dtype=object)
+    out = pd.DataFrame({"fold": -1, "label": labels, "learned": "",
+                        "cues": [stance_of_text(t, g)[0] for t, g in zip(texts, langs)]})
+    for k, (tr, te) in enumerate(_folds(labels, groups, n_splits, random_state)):
+        model = StanceModel(language=language, random_state=random_state, **params)
+        model.fit(texts[tr], labels[tr], languages=langs[tr])
+        out.loc[te, "learned"] = model.predict(texts[te], languages=langs[te])
+        out.loc[te, "fold"] = k
+    return out
+
+
+def macro_f1_interval(gold: Sequence[str], pred: Sequence[str], groups: Sequence | None = None, *,
+                      n_boot: int = 1000, random_state: int = 0) -> tuple[float, float, float]:
+    """Macro-F1 (over the stances present in ``gold``) and a 95 % bootstrap interval that
+    resamples ``groups`` (e.g. responses) with replacement, or single texts without groups.
+
+    >>> macro_f1_interval(["support", "concern"] * 5, ["support", "concern"] * 5, n_boot=20)
+    (1.0, 1.0, 1.0)
+    """
+    from sklearn.metrics import f1_score
+
+    gold, pred = np.asarray(list(gold), dtype=object), np.asarray(list(pred), dtype=object)
+    present = [s for s in STANCES if s in set(gold)]
+    score = lambda i: float(f1_score(gold[i], pred[i], labels=present, average="macro", zero_division=0))
+    groups = np.arange(len(gold)) if groups is None else np.asarray([str(g) for g in groups], dtype=object)
+    uniq, inv = np.unique(groups, return_inverse=True)
+    members = [np.flatnonzero(inv == g) for g in range(len(uniq))]
+    rng = np.random.default_rng(random_state)
+    reps = [score(np.concatenate([members[g] for g in rng.integers(0, len(uniq), len(uniq))]))
+            for _ in range(n_boot)]
+    return score(np.arange(len(gold))), float(np.percentile(reps, 2.5)), float(np.percentile(reps, 97.5))
+
+
+def cross_validate_stance(texts: Sequence[str], labels: Sequence[str], *, n_splits: int = 5, language: str = "da",
+                          random_state: int = 0, groups: Sequence | None = None,
+                          languages: Sequence[str] | None = None, **params) -> pd.DataFrame:
+    """K-fold scores of :class:`StanceModel` and of the cue reader on the same folds.
+
+    Returns one row per fold and model (``fold``, ``model``, ``macro_f1``, ``n``) plus
+    ``fold="mean"`` rows. With ``groups`` the folds keep each group (response) whole.
+    """
+    oof = out_of_fold_stance(texts, labels, groups=groups, languages=languages, language=language,
+                             n_splits=n_splits, random_state=random_state, **params)
     rows = []
-    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
-    for k, (tr, te) in enumerate(folds.split(texts, labels)):
-        model = StanceModel(language=language, random_state=random_state, **params).fit(texts[tr], labels[tr])
-        rows.append((str(k), "learned", macro_f1(labels[te], model.predict(texts[te])), len(te)))
-        rows.append((str(k), "cues", macro_f1(labels[te], cue[te]), len(te)))
+    for k, part in oof.groupby("fold", sort=True):
+        for name in ("learned", "cues"):
+            rows.append((str(k), name, macro_f1(part["label"], part[name]), len(part)))
     out = pd.DataFrame(rows, columns=["fold", "model", "macro_f1", "n"])
     mean = out.groupby("model", sort=False).agg(macro_f1=("macro_f1", "mean"), n=("n", "sum")).reset_index()
     return pd.concat([out, mean.assign(fold="mean")[out.columns]], ignore_index=True)
@@ -149,17 +210,29 @@ def read_labels(path: str | Path) -> pd.DataFrame:
 
 
 def load_stance_model(path: str | Path, language: str = "da") -> StanceModel:
-    """Fit a :class:`StanceModel` from a saved training table (see :func:`save_training_table`)."""
+    """Fit a :class:`StanceModel` from a saved training table (see :func:`save_training_table`).
+
+    A learned priority model's table (``priority_training.csv``) beside it is fitted too and
+    kept as ``priority_model_`` (None when absent), so the alignment stage uses both.
+    """
+    from analysis.alignment.priority_model import TRAINING_FILE, load_priority_model
+
     table = read_labels(path)
+    languages = None
     if "language" in table.columns and table["language"].notna().any():
         language = str(table["language"].dropna().iloc[0])
-    return StanceModel(language=language).fit(table["text"].astype(str).tolist(), table["label"].astype(str).tolist())
+        languages = table["language"].fillna(language).astype(str).tolist()
+    model = StanceModel(language=language).fit(table["text"].astype(str).tolist(),
+                                               table["label"].astype(str).tolist(), languages=languages)
+    beside = Path(path).with_name(TRAINING_FILE)
+    model.priority_model_ = load_priority_model(beside) if beside.is_file() else None
+    return model
 
 
 def save_training_table(table: pd.DataFrame, path: str | Path) -> Path:
-    """Write the training table (``text``, ``label`` [, ``source``, ``language``]) a model is fitted from."""
+    """Write the training table (``text``, ``label`` [, ``source``, ``segment_id``, ``response_id``, ``language``])."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    cols = [c for c in ("source", "segment_id", "language", "text", "label") if c in table.columns]
+    cols = [c for c in ("source", "segment_id", "response_id", "language", "text", "label") if c in table.columns]
     table[cols].to_csv(path, index=False, lineterminator="\n")
     return path

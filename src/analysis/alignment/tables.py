@@ -232,6 +232,8 @@ def alignment_tables(segments: pd.DataFrame, responses: pd.DataFrame | None, goa
     if stance_model is not None:
         stance["stance"] = stance_model.predict(evidence["text"].fillna("").astype(str).tolist())
     sp = segment_priorities(evidence, codebook, language, stance=stance)
+    if getattr(stance_model, "priority_model_", None) is not None:  # a learned priority model beside it
+        sp = stance_model.priority_model_.apply(sp, evidence, stance)
     kw = dict(count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot, interval=interval,
               min_group_n=min_group_n)
     tp = group_priority(sp, evidence, codebook, responses, unit=unit, **kw)
