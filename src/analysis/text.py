@@ -127,26 +127,30 @@ def _general_stop_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True) -> frozenset[str]:
+def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True,
+               lemmas: bool = True) -> frozenset[str]:
     """General stop words (stopwords-iso and the language's ``general`` list), the
     consultation list and ``extra``.
 
     Both the words and their lemmas are included so that lemma-level features
-    are filtered the same way as surface forms.
+    are filtered the same way as surface forms (``lemmas=False``: the words only, which
+    spares loading the lemma dictionary when no feature is a lemma).
 
     >>> "og" in stop_words("da") and "høringssvar" in stop_words("da")
     True
     """
-    return _stop_words(language, tuple(sorted({w.lower() for w in extra})), consultation)
+    return _stop_words(language, tuple(sorted({w.lower() for w in extra})), consultation, lemmas)
 
 
 @lru_cache(maxsize=64)
-def _stop_words(language: str, extra: tuple[str, ...], consultation: bool) -> frozenset[str]:
+def _stop_words(language: str, extra: tuple[str, ...], consultation: bool,
+                lemmas: bool = True) -> frozenset[str]:
     words = set(_general_stop_words(language))
     if consultation:
         words |= get_language(language).words("stop_words", "consultation")
     words |= set(extra)
-    words |= {lemma(w, language) for w in list(words) if WORD_RE.fullmatch(w)}
+    if lemmas:
+        words |= {lemma(w, language) for w in list(words) if WORD_RE.fullmatch(w)}
     return frozenset(words)
 
 

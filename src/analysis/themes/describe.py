@@ -90,7 +90,7 @@ def theme_label(terms: Sequence[str], language: str = "da", n: int = 3) -> str:
     >>> theme_label(["kontrol", "social", "social kontrol", "job", "uddannelse"], "da")
     'social kontrol · job · uddannelse'
     """
-    stop = stop_words(language)
+    stop = stop_words(language, lemmas=False)  # labels show written forms
     ranked = [t for t in terms if t and not _is_fragment(t, stop)]
     multi = [t for t in ranked[:6] if " " in t][:1]
     chosen: list[str] = []

@@ -27,6 +27,15 @@ TERM_FORMS = ("lemma", "stem", "lemma+stem", "word")
 _JOIN_GAP_RE = re.compile(r"[ \t\u00a0]*")
 
 
+def uses_lemmas(form: str) -> bool:
+    """Whether terms of ``form`` are lemmas (then stop words need their lemmas too).
+
+    >>> uses_lemmas("stem"), uses_lemmas("lemma+stem")
+    (False, True)
+    """
+    return check_form(form).startswith("lemma")
+
+
 def check_form(form: str) -> str:
     """Return ``form`` if it is one of :data:`TERM_FORMS`, else raise ``ValueError``."""
     if form not in TERM_FORMS:
@@ -41,7 +50,8 @@ class _Normalizer:
                  min_length: int, keep_numbers: bool):
         self.language = check_language(language)
         self.form = check_form(form)
-        self.stop = stop_words(language) if stop is None else frozenset(w.lower() for w in stop)
+        self.stop = (stop_words(language, lemmas=uses_lemmas(form)) if stop is None
+                     else frozenset(w.lower() for w in stop))
         self.min_length = int(min_length)
         self.keep_numbers = bool(keep_numbers)
         self.cache: dict[str, str | None] = {}
@@ -276,7 +286,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
     # -- helpers -------------------------------------------------------------
     def _normalizer(self) -> _Normalizer:
         stop = stop_words(self.language, extra=tuple(self.extra_stop_words),
-                          consultation=self.consultation_stop_words)
+                          consultation=self.consultation_stop_words, lemmas=uses_lemmas(self.form))
         return _Normalizer(self.language, self.form, stop, self.min_length, self.keep_numbers)
 
     def _walk_all(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:

@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import NO_THEME_ID, distinctive_terms, theme_label
-from analysis.themes.features import TermFeatures, normalize_terms
+from analysis.themes.features import TermFeatures, normalize_terms, uses_lemmas
 from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
 from analysis.themes.unit import choose_unit, join_by_group
 from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
@@ -203,7 +203,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         kinds = segment_kinds(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
-        stop = stop_words(self.language, extra=stop_extra)
+        stop = stop_words(self.language, extra=stop_extra, lemmas=uses_lemmas(self.form))
         counts = np.array([sum(1 for w in row if w is not None)
                            for row in normalize_terms(texts, self.language, form=self.form, stop=stop)])
         reasons = self._skip_reasons(texts, kinds, counts)
