@@ -53,6 +53,16 @@ _NOT_EVIDENCE = {
 }
 
 
+def _stability_sample_size(n_documents: int, auto: bool) -> int:
+    """Size of each stability resample: 3000 documents when k is chosen by stability,
+    a quarter of the corpus (500–3000) when k is given and stability only describes it.
+
+    >>> _stability_sample_size(8000, True), _stability_sample_size(8000, False)
+    (3000, 2000)
+    """
+    return 3000 if auto else int(min(3000, max(500, n_documents // 4)))
+
+
 class ThemeModel(TransformerMixin, BaseEstimator):
     """Find themes in segment texts (scikit-learn style: ``fit``/``transform``).
 
@@ -302,7 +312,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
         rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
-                                     n_top_terms=self.n_top_terms)
+                                     n_top_terms=self.n_top_terms,
+                                     sample_size=_stability_sample_size(n, auto))
         diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
         diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
         diag["fitted"] = diag["k"].isin(fitted)
