@@ -43,7 +43,7 @@ def theme_fit(W: np.ndarray, Xs) -> np.ndarray:
 
     >>> W = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
     >>> theme_fit(W, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])).round(3).tolist()
-    [0.894, 0.894, 0.707]
+    [0.968, 0.968, 0.863]
     """
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
