@@ -24,7 +24,8 @@ TERM_FORMS = ("lemma", "stem", "lemma+stem", "word")
 
 # Between two words of one multi-word term only spaces may stand (no comma, full stop,
 # line break, bracket or quote), so "mål. Social" never becomes a term.
-_JOIN_GAP_RE = re.compile(r"[ \t\u00a0]*")
+_JOIN_GAP_CHARS = " \t\u00a0"
+_JOIN_GAP_RE = re.compile(f"[{_JOIN_GAP_CHARS}]*")
 
 
 def uses_lemmas(form: str) -> bool:
@@ -83,13 +84,17 @@ class _Normalizer:
     def walk(self, text: str) -> list[tuple[str | None, str | None]]:
         """``(term, written form)`` per token; ``(None, None)`` marks a punctuation break."""
         row: list[tuple[str | None, str | None]] = []
+        append, cache = row.append, self.cache
         prev_end = None
         for m in WORD_RE.finditer(text):
-            if prev_end is not None and not _JOIN_GAP_RE.fullmatch(text, prev_end, m.start()):
-                row.append((None, None))
-            prev_end = m.end()
+            start, end = m.span()
+            # words stand together when only blanks (_JOIN_GAP_RE) lie between them
+            if prev_end is not None and text[prev_end:start].strip(_JOIN_GAP_CHARS):
+                append((None, None))
+            prev_end = end
             low = m.group().lower()
-            row.append((self(low), low))
+            term = cache[low] if low in cache else self(low)
+            append((term, low))
         return row
 
 
