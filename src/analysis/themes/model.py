@@ -54,16 +54,6 @@ _NOT_EVIDENCE = {
 }
 
 
-def _stability_sample_size(n_documents: int, auto: bool) -> int:
-    """Size of each stability resample: 3000 documents when k is chosen by stability,
-    a quarter of the corpus (500–3000) when k is given and stability only describes it.
-
-    >>> _stability_sample_size(8000, True), _stability_sample_size(8000, False)
-    (3000, 2000)
-    """
-    return 3000 if auto else int(min(3000, max(500, n_documents // 4)))
-
-
 class ThemeModel(TransformerMixin, BaseEstimator):
     """Find themes in segment texts (scikit-learn style: ``fit``/``transform``).
 
@@ -102,7 +92,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     k_criterion : {"eigengap", "corrected", "stability", "coherence", "combined"}
         Score that picks k (see :data:`~analysis.themes.choose_k.CRITERIA`).
     n_runs : int, >= 1
-        Fits per k: one on all documents, the rest on bootstrap resamples.
+        Fits per k: one on all documents, the rest on bootstrap resamples (3000 documents;
+        with k given a quarter of the corpus, 500–3000).
     threshold : float in [0, 1]
         A segment gets every theme whose weight is at least this share.
     min_fit : float in [0, 1]
@@ -315,10 +306,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
                                         seeds=self._seed_rows, random_state=self.random_state)
 
+        # Resamples of 3000 documents when stability chooses k; with k given it only
+        # describes the themes, and a quarter of the corpus (500–3000) suffices.
+        stability_sample = 3000 if auto else int(min(3000, max(500, n // 4)))
         rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
                                      n_top_terms=self.n_top_terms,
-                                     sample_size=_stability_sample_size(n, auto))
+                                     sample_size=stability_sample)
         diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
         diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
         diag["fitted"] = diag["k"].isin(fitted)
