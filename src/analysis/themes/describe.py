@@ -29,6 +29,61 @@ NO_THEME_LABEL = {"da": "intet klart tema", "en": "no clear theme", "de": "kein 
 _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", "!\"", "?\"", ")")
 
 
+#: A document whose main theme has less than this multiple of an even share (1/k) of its
+#: weight is spread evenly over the themes: it has no clear theme.
+EVEN_SHARE_MARGIN = 1.25
+
+
+def theme_fit(W: np.ndarray, Xs) -> np.ndarray:
+    """Cosine of each document with its main theme, in the space the themes were fitted in.
+
+    ``Xs`` is the (smoothed) documents × terms matrix the backend saw and ``W`` the
+    documents' theme weights; a theme's vector is the weighted mean of its documents.
+    0 for a document without theme weight.
+
+    >>> W = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    >>> theme_fit(W, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])).round(3).tolist()
+    [0.968, 0.968, 0.863]
+    """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    W = np.clip(np.asarray(W, dtype=float), 0, None)
+    tot = W.sum(axis=1)
+    Wn = np.divide(W, tot[:, None], out=np.zeros_like(W), where=tot[:, None] > 0)
+    Xn = normalize(sp.csr_matrix(Xs, dtype=np.float64))
+    C = normalize(np.asarray((Xn.T @ Wn).T))
+    cos = np.asarray(Xn @ C.T)
+    out = cos[np.arange(len(W)), W.argmax(axis=1)] if len(W) else np.zeros(0)
+    return np.where(tot > 0, out, 0.0)
+
+
+def no_clear_theme(W: np.ndarray, fit: np.ndarray, min_fit: float) -> tuple[np.ndarray, float]:
+    """Which documents have no clear theme, and the fit below which a document has none.
+
+    A document has no clear theme when its weight is **spread evenly** (its main theme
+    has less than :data:`EVEN_SHARE_MARGIN` × 1/k of it) or **tiny**: its fit (see
+    :func:`theme_fit`) is below ``min_fit`` times the median fit of the corpus's
+    documents with theme weight. Relative to the corpus, so short answers, whose raw
+    cosines are small everywhere, are judged like long ones. ``min_fit=0`` switches the
+    group off.
+
+    >>> W = np.array([[0.9, 0.1], [0.8, 0.2], [0.52, 0.48], [0.7, 0.3]])
+    >>> none, cut = no_clear_theme(W, np.array([0.5, 0.6, 0.5, 0.01]), 0.1)
+    >>> none.tolist(), round(cut, 3)
+    ([False, False, True, True], 0.05)
+    """
+    W = np.asarray(W, dtype=float)
+    tot = W.sum(axis=1)
+    has = tot > 0
+    if not min_fit or not has.any():
+        return np.zeros(len(W), dtype=bool), 0.0
+    cut = float(min_fit * np.median(fit[has]))
+    share = np.divide(W.max(axis=1), tot, out=np.zeros(len(W)), where=has)
+    even = share < EVEN_SHARE_MARGIN / max(W.shape[1], 1)
+    return has & (even | (fit < cut)), cut
+
+
 def distinctive_terms(C: np.ndarray, n: int) -> list[list[int]]:
     """Top ``n`` term columns per theme by class-based TF-IDF (weight × exclusivity share).
 
@@ -90,7 +145,7 @@ def theme_label(terms: Sequence[str], language: str = "da", n: int = 3) -> str:
     >>> theme_label(["kontrol", "social", "social kontrol", "job", "uddannelse"], "da")
     'social kontrol · job · uddannelse'
     """
-    stop = stop_words(language)
+    stop = stop_words(language, with_lemmas=False)  # labels show written forms
     ranked = [t for t in terms if t and not _is_fragment(t, stop)]
     multi = [t for t in ranked[:6] if " " in t][:1]
     chosen: list[str] = []

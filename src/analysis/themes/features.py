@@ -24,7 +24,17 @@ TERM_FORMS = ("lemma", "stem", "lemma+stem", "word")
 
 # Between two words of one multi-word term only spaces may stand (no comma, full stop,
 # line break, bracket or quote), so "mål. Social" never becomes a term.
-_JOIN_GAP_RE = re.compile(r"[ \t\u00a0]*")
+_JOIN_GAP_CHARS = " \t\u00a0"
+_JOIN_GAP_RE = re.compile(f"[{_JOIN_GAP_CHARS}]*")
+
+
+def uses_lemmas(form: str) -> bool:
+    """Whether terms of ``form`` are lemmas (then stop words need their lemmas too).
+
+    >>> uses_lemmas("stem"), uses_lemmas("lemma+stem")
+    (False, True)
+    """
+    return check_form(form).startswith("lemma")
 
 
 def check_form(form: str) -> str:
@@ -41,7 +51,8 @@ class _Normalizer:
                  min_length: int, keep_numbers: bool):
         self.language = check_language(language)
         self.form = check_form(form)
-        self.stop = stop_words(language) if stop is None else frozenset(w.lower() for w in stop)
+        self.stop = (stop_words(language, with_lemmas=uses_lemmas(form)) if stop is None
+                     else frozenset(w.lower() for w in stop))
         self.min_length = int(min_length)
         self.keep_numbers = bool(keep_numbers)
         self.cache: dict[str, str | None] = {}
@@ -73,13 +84,17 @@ class _Normalizer:
     def walk(self, text: str) -> list[tuple[str | None, str | None]]:
         """``(term, written form)`` per token; ``(None, None)`` marks a punctuation break."""
         row: list[tuple[str | None, str | None]] = []
+        append, cache = row.append, self.cache
         prev_end = None
         for m in WORD_RE.finditer(text):
-            if prev_end is not None and not _JOIN_GAP_RE.fullmatch(text, prev_end, m.start()):
-                row.append((None, None))
-            prev_end = m.end()
+            start, end = m.span()
+            # words stand together when only blanks (_JOIN_GAP_RE) lie between them
+            if prev_end is not None and text[prev_end:start].strip(_JOIN_GAP_CHARS):
+                append((None, None))
+            prev_end = end
             low = m.group().lower()
-            row.append((self(low), low))
+            term = cache[low] if low in cache else self(low)
+            append((term, low))
         return row
 
 
@@ -276,7 +291,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
     # -- helpers -------------------------------------------------------------
     def _normalizer(self) -> _Normalizer:
         stop = stop_words(self.language, extra=tuple(self.extra_stop_words),
-                          consultation=self.consultation_stop_words)
+                          consultation=self.consultation_stop_words, with_lemmas=uses_lemmas(self.form))
         return _Normalizer(self.language, self.form, stop, self.min_length, self.keep_numbers)
 
     def _walk_all(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:

@@ -37,8 +37,9 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
-from analysis.themes.describe import NO_THEME_ID, distinctive_terms, theme_label
-from analysis.themes.features import TermFeatures, normalize_terms
+from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, no_clear_theme,
+                                      theme_fit, theme_label)
+from analysis.themes.features import TermFeatures, normalize_terms, uses_lemmas
 from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
 from analysis.themes.unit import choose_unit, join_by_group
 from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
@@ -91,12 +92,15 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     k_criterion : {"eigengap", "corrected", "stability", "coherence", "combined"}
         Score that picks k (see :data:`~analysis.themes.choose_k.CRITERIA`).
     n_runs : int, >= 1
-        Fits per k: one on all documents, the rest on bootstrap resamples.
+        Fits per k: one on all documents, the rest on bootstrap resamples (3000 documents;
+        with k given a quarter of the corpus, 500–3000).
     threshold : float in [0, 1]
         A segment gets every theme whose weight is at least this share.
     min_fit : float in [0, 1]
-        A segment whose words have cosine below this with its main theme's term vector
-        goes to the "no clear theme" group (0 switches the group off).
+        A document whose fit with its main theme is below ``min_fit`` times the corpus's
+        median fit, or whose weight is spread evenly over the themes, goes with its
+        segments to the "no clear theme" group (see
+        :func:`~analysis.themes.describe.no_clear_theme`; 0 switches the group off).
     n_top_terms : int, >= 1
     seed_terms : mapping of str to sequence of str, or None
         ``{seed_id: [terms]}``; NMF only. One theme per entry starts from these terms.
@@ -113,7 +117,9 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     weights_ : ndarray (n_segments, n_themes), theme weights of the training segments
         (rows sum to 1; 0 for skipped segments)
     assigned_ : ndarray (n_segments,), main theme id, 0 = no clear theme, -1 = skipped
-    fit_ : ndarray (n_segments,), cosine of each segment with its main theme
+    fit_ : ndarray (n_segments,), cosine of each segment's fitted document with its main
+        theme, in the fitted (smoothed) space
+    fit_threshold_ : float, the fit below which a document has no clear theme
     theme_ids_, labels_, top_terms_, coherence_, exclusivity_, stability_, seeds_ : per theme
     n_themes_ : int
     unit_, unit_reason_ : str, the unit fitted on and why
@@ -203,7 +209,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         kinds = segment_kinds(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
-        stop = stop_words(self.language, extra=stop_extra)
+        stop = stop_words(self.language, extra=stop_extra, with_lemmas=uses_lemmas(self.form))
         counts = np.array([sum(1 for w in row if w is not None)
                            for row in normalize_terms(texts, self.language, form=self.form, stop=stop)])
         reasons = self._skip_reasons(texts, kinds, counts)
@@ -300,9 +306,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
                                         seeds=self._seed_rows, random_state=self.random_state)
 
+        # Resamples of 3000 documents when stability chooses k; with k given it only
+        # describes the themes, and a quarter of the corpus (500–3000) suffices.
+        stability_sample = 3000 if auto else int(min(3000, max(500, n // 4)))
         rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
-                                     n_top_terms=self.n_top_terms)
+                                     n_top_terms=self.n_top_terms,
+                                     sample_size=stability_sample)
         diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
         diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
         diag["fitted"] = diag["k"].isin(fitted)
@@ -356,19 +366,14 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
     def _finish(self, W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, per_theme_stab, reasons) -> None:
         """Order themes by size; term vectors, the no-clear-theme group, labels."""
-        from sklearn.preprocessing import normalize
-
         k = W.shape[1]
-        C = _term_vectors(W_docs, Xd)
         Wk = W[seg_kept]
         has = Wk.sum(axis=1) > 0
         dom = np.where(has, Wk.argmax(axis=1), -1)
-        fit = np.zeros(len(seg_kept))
-        Cn = normalize(C)
-        if has.any():
-            cos = np.asarray(normalize(Xseg) @ Cn.T)
-            fit = np.where(has, cos[np.arange(len(seg_kept)), np.maximum(dom, 0)], 0.0)
-        clear = has & (fit >= self.min_fit)
+        fit_docs = theme_fit(W_docs, self._Xs)
+        none_docs, self.fit_threshold_ = no_clear_theme(W_docs, fit_docs, self.min_fit)
+        fit = fit_docs[doc_of_segment]
+        clear = has & ~none_docs[doc_of_segment]
         sizes = np.array([int(((dom == j) & clear).sum()) for j in range(k)])
         order = np.lexsort((np.arange(k), -Wk.sum(axis=0), -sizes))
         rank = np.empty(k, dtype=int)

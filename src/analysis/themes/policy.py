@@ -192,7 +192,7 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
             for w in WORD_RE.findall(rest)[:3]:
                 if w[:1].isupper() and not w.isupper():
                     candidates.add(w.lower())
-    candidates -= stop_words(language)
+    candidates -= stop_words(language, with_lemmas=False)  # candidates are written forms
     if capitalises_nouns:
         # Nouns are capitalised: a candidate is a name only when it is not a common word
         # of the content (it is rarer in content segments than in the lines that named it).

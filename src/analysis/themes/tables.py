@@ -15,14 +15,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.text import WORD_RE
-from analysis.themes.describe import NO_THEME_ID, NO_THEME_LABEL, quotable, rank_quotes
+from analysis.themes.describe import (EVEN_SHARE_MARGIN, NO_THEME_ID, NO_THEME_LABEL, quotable,
+                                      rank_quotes)
 from analysis.themes.hierarchy import segment_map, theme_levels, theme_tree
 from analysis.themes.labels import attach_labels
 from analysis.themes.model import ThemeModel
 
 #: Why a segment is in the "no clear theme" group.
-NO_THEME_REASON = ("its words fit no theme: cosine with its main theme's term vector below "
-                   "min_fit={min_fit}")
+NO_THEME_REASON = ("no clear theme: its weight is spread evenly over the themes (main theme "
+                   f"below {EVEN_SHARE_MARGIN} × 1/k), or its fit with its main theme is tiny "
+                   "(below min_fit={min_fit} × the corpus's median fit)")
 
 
 def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
