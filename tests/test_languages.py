@@ -229,3 +229,13 @@ def test_toy_language_paragraph_kinds(toy_language):
     register_language(toy_language)
     assert paragraph_kinds(["Halo ko", "Mu yay pa.", "Mi es zork.", "Bye bye", "Ko"], "xt") == [
         "greeting", "content", "sender", "signature", "signature"]
+
+
+def test_a_repeated_key_in_a_language_file_is_refused(tmp_path):
+    """YAML keeps the last of two equal keys; the registry names the file and the key instead."""
+    from analysis.languages.registry import LanguageError, _load_yaml
+
+    path = tmp_path / "stop_words.yaml"
+    path.write_text("general: [a, b]\nconsultation: []\ngeneral: [c]\n", encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"stop_words\.yaml.*'general' appears twice"):
+        _load_yaml(path)
