@@ -23,7 +23,8 @@ import numpy as np
 
 from analysis.themes.vectors import BACKENDS, _soft_assign
 
-__all__ = ["BACKENDS", "prepare", "fit_backend", "transform_backend", "seed_vectors", "nndsvda"]
+__all__ = ["BACKENDS", "prepare", "fit_backend", "transform_backend", "seed_vectors", "nndsvda",
+           "whitening", "embedding_space"]
 
 
 def prepare(backend: str, X, Xs, *, texts: Sequence[str] = (), features=None,
@@ -48,7 +49,8 @@ def prepare(backend: str, X, Xs, *, texts: Sequence[str] = (), features=None,
     -------
     dict
         ``X``, ``Xs`` and, per backend, ``Z`` (SVD of ``Xs``, with ``svd``), ``counts``
-        (LDA, with ``counter``), ``H`` (embeddings joined with ``Z``, with ``embedding_mean``).
+        (LDA, with ``counter``), ``H`` (whitened embeddings joined with ``Z``, see
+        :func:`embedding_space`; with ``embedding_mean`` and ``embedding_pca``).
 
     Examples
     --------
@@ -80,14 +82,58 @@ def prepare(backend: str, X, Xs, *, texts: Sequence[str] = (), features=None,
 
         E = embed_texts(texts, cache_dir=cache_dir)
         data["embedding_mean"] = E.mean(axis=0)
-        Ec = normalize(E - data["embedding_mean"])
-        H = normalize(np.hstack([Ec, data["Z"]]))
+        data["embedding_pca"] = whitening(E - data["embedding_mean"], random_state=random_state)
+        H = embedding_space(E, data["Z"], data)
         nn = min(5, n - 1)
         if nn >= 1:
             ind = NearestNeighbors(n_neighbors=nn).fit(H).kneighbors(H, return_distance=False)
             H = normalize(H + H[ind].mean(axis=1))
         data["H"] = H
     return data
+
+
+#: Dimensions kept by the whitening of the sentence embeddings (at most).
+WHITENED_DIMENSIONS = 50
+
+#: Weight of the TF-IDF (SVD) part beside the whitened embeddings in the embeddings backend.
+TFIDF_WEIGHT = 0.3
+
+
+def whitening(Ec: np.ndarray, *, random_state: int = 0):
+    """PCA of centred embeddings that rescales each kept axis to unit variance.
+
+    Sentence embeddings are anisotropic: a few directions (length, register, language)
+    carry most of the variance and dominate cosine distances; whitening gives the many
+    topical directions an equal say before clustering. Returns None when there are too few
+    documents to whiten.
+
+    >>> rng = np.random.RandomState(0)
+    >>> whitening(rng.randn(20, 8)).n_components_
+    8
+    """
+    from sklearn.decomposition import PCA
+
+    d = min(WHITENED_DIMENSIONS, Ec.shape[0] - 1, Ec.shape[1])
+    if d < 2:
+        return None
+    return PCA(d, whiten=True, svd_solver="full", random_state=random_state).fit(Ec)
+
+
+def embedding_space(E: np.ndarray, Z: np.ndarray, data: dict[str, Any]) -> np.ndarray:
+    """Unit rows ``[whitened embeddings, TFIDF_WEIGHT · Z]`` the embeddings backend clusters.
+
+    >>> rng = np.random.RandomState(0)
+    >>> E, Z = rng.randn(20, 8), rng.rand(20, 3)
+    >>> d = {"embedding_mean": E.mean(axis=0), "embedding_pca": whitening(E - E.mean(axis=0))}
+    >>> np.allclose(np.linalg.norm(embedding_space(E, Z, d), axis=1), 1)
+    True
+    """
+    from sklearn.preprocessing import normalize
+
+    Ec = np.asarray(E, dtype=float) - data["embedding_mean"]
+    pca = data.get("embedding_pca")
+    Ew = normalize(pca.transform(Ec) if pca is not None else Ec)
+    return normalize(np.hstack([Ew, TFIDF_WEIGHT * np.asarray(Z)]))
 
 
 def seed_vectors(seed_terms, features, n_terms: int) -> tuple[np.ndarray, list[str]]:
@@ -249,8 +295,7 @@ def transform_backend(backend: str, estimator, data: dict[str, Any], Xn, Xs, tex
     if backend == "embeddings":
         from analysis.themes.embeddings import embed_texts
 
-        E = embed_texts(texts, cache_dir=cache_dir)
-        Z = normalize(np.hstack([normalize(E - data["embedding_mean"]), Z]))
+        Z = embedding_space(embed_texts(texts, cache_dir=cache_dir), Z, data)
     W = _soft_assign(Z, estimator.cluster_centers_)
     W[np.asarray(Xn.sum(axis=1)).ravel() == 0] = 0
     return W
