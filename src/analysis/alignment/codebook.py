@@ -175,6 +175,7 @@ class PhraseSet:
         """All matches in a token sequence (lower-cased forms and lemmas)."""
         if not self.items:
             return []
+        self._first_filter()  # drops cached first-word hits when ``items`` was replaced
         out = []
         for i in range(len(lows)):
             for idx in self._first_hits(lows[i], lems[i]):
