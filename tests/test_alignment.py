@@ -203,6 +203,7 @@ def test_goal_similarity_counts_repeated_texts_like_the_plain_tfidf():
     goals = load_goals(UDS / "goals.yaml")
     segments, _ = corpus()
     segments = pd.concat([segments, segments.iloc[[0, 0, 3]]], ignore_index=True)  # form letters repeat
+    segments.loc[1, "text"] = "[NAVN] mener at [ADRESSE] mangler beskæftigelse, [navn] også."  # placeholders
     segments["segment_id"] = [f"s{i}" for i in range(len(segments))]
     got = goal_similarity(segments, goals, "da")
     texts = segments["text"].tolist() + [g.text("da") for g in goals]
