@@ -259,6 +259,13 @@ def child(args: argparse.Namespace) -> dict:
 
 
 # --------------------------------------------------------------------------- report
+# what a single stage reads from an earlier one (run with the same --workdir to time it alone)
+NEEDS = {"themes": "processed/segments.parquet", "alignment": "processed/segments.parquet",
+         "dask-themes": "processed-dask/segments.parquet", "dask-alignment": "processed-dask/segments.parquet"}
+NEEDS_STAGE = {"themes": "ingest", "alignment": "ingest", "dask-themes": "dask-ingest",
+               "dask-alignment": "dask-ingest"}
+
+
 def markdown(rows: list[dict], command: str) -> str:
     from machine import header_lines, machine_info, package_versions  # same folder
 
@@ -374,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write (append) the raw rows as JSON lines")
     ap.add_argument("--from-json", nargs="+", type=Path,
                     help="only write the markdown from JSON-lines files of earlier runs (--json)")
+    ap.add_argument("--note", default="", help="a note for every row of this run (e.g. the commit measured)")
     ap.add_argument("--child", choices=STAGES, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
@@ -412,9 +420,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"built {n:,}-segment corpus in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
             n_segments = "–"
             for name in args.stages:
+                needs = NEEDS.get(name)
+                if needs and not (workdir / needs).is_file() and NEEDS_STAGE[name] not in args.stages:
+                    ap.error(f"--stages {name} needs {workdir / needs}; run the stage that writes it first "
+                             f"(same --workdir and --keep), e.g. --stages {NEEDS_STAGE[name]} {name}")
                 r = run_stage(name, workdir, args)
                 if name == "ingest" and "segments" in r:
                     n_segments = f"{r['segments']:,}"
+                if args.note:
+                    r.setdefault("note", args.note)
                 r.update(target=n, n_responses=n_responses, n_segments=n_segments,
                          command="python benchmarks/scaling.py " + " ".join(sys.argv[1:] if argv is None else argv))
                 print(json.dumps(r), file=sys.stderr, flush=True)

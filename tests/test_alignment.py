@@ -190,3 +190,39 @@ def test_figures_note_unit_n_and_small_groups(frame):
     assert "all (n=5)" in legend and any("small" in t for t in legend)
     assert {"n", "small_group"} <= set(ax.plotted_values.columns)
     assert "odds ratio" in eff.get_xlabel() or eff.texts  # no-data Axes when one type only
+
+
+# ------------------------------------------------------------- vectorised = reference
+def test_goal_similarity_counts_repeated_texts_like_the_plain_tfidf():
+    """Analysing each distinct text once keeps the TF-IDF space of all segments."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.alignment.keyterms import content_analyzer
+    from analysis.alignment.tables import goal_similarity
+
+    goals = load_goals(UDS / "goals.yaml")
+    segments, _ = corpus()
+    segments = pd.concat([segments, segments.iloc[[0, 0, 3]]], ignore_index=True)  # form letters repeat
+    segments.loc[1, "text"] = "[NAVN] mener at [ADRESSE] mangler beskæftigelse, [navn] også."  # placeholders
+    segments["segment_id"] = [f"s{i}" for i in range(len(segments))]
+    got = goal_similarity(segments, goals, "da")
+    texts = segments["text"].tolist() + [g.text("da") for g in goals]
+    X = TfidfVectorizer(analyzer=content_analyzer("da"), sublinear_tf=True).fit_transform(texts)
+    ref = (X[: len(segments)] @ X[len(segments):].T).toarray()
+    assert got.index.tolist() == segments["segment_id"].tolist()
+    np.testing.assert_array_equal(got.to_numpy(), ref)
+    assert (got.to_numpy() > 0).any()
+
+
+def test_priority_counts_equal_a_crosstab():
+    from analysis.alignment.resampling import priority_counts
+
+    sp = pd.DataFrame({"segment_id": ["a", "b", "b", "c", "x"], "priority_id": ["p", "p", "q", "zz", "p"]})
+    seg = pd.DataFrame({"segment_id": ["a", "b", "c"], "response_id": ["r2", "r2", "r1"]})
+    resp = pd.DataFrame({"response_id": ["r1", "r2", "r3"]})
+    got = priority_counts(sp, seg, resp, ["q", "p"])
+    m = sp.merge(seg, on="segment_id")
+    ref = pd.crosstab(m["response_id"], m["priority_id"]).reindex(index=resp["response_id"], columns=["q", "p"],
+                                                                   fill_value=0)
+    np.testing.assert_array_equal(got, ref.to_numpy(dtype=float))
+    assert got.sum() == 3  # the unknown segment "x" and priority "zz" are not counted

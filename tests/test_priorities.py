@@ -99,3 +99,21 @@ def test_seed_priorities_and_stance(seed_segments):
     assert "koordineres" in coord.evidence.item()
     # the committee's own name is not evidence of employment
     assert not out.evidence.str.contains("Integrationsudvalget").any()
+
+
+def test_phrase_first_word_filter_finds_what_a_full_scan_finds():
+    """The one-alternation filter of first words drops no match, also after ``items`` is replaced."""
+    from analysis.alignment.codebook import PhraseSet
+
+    phrases = [("a", "negativ social kontrol"), ("b", "social ~ indsats"), ("c", "bolig*")]
+    ps = PhraseSet(phrases, "da")
+    toks = "mod negativ social kontrol og social og boligsocial indsats i boligerne".split()
+
+    def full_scan(p):
+        return sorted((key, i, end) for i in range(len(toks)) for key, _, seq in p.items
+                      if (seq[0][0].fullmatch(toks[i])) and (end := p._match(seq, toks, toks, i + 1, 1)) >= 0)
+
+    assert sorted(ps.find(toks, toks)) == full_scan(ps) != []
+    ps.items = ps.items[1:]  # the stance cues combine sets this way
+    assert sorted(ps.find(toks, toks)) == full_scan(ps)
+    assert all(key != "a" for key, _, _ in ps.find(toks, toks))

@@ -131,6 +131,16 @@ class PhraseSet:
             if seq:
                 self.items.append((key, text, seq))
         self._first: dict[str, tuple[int, ...]] = {}
+        self._any_first: tuple[list, re.Pattern] | None = None
+
+    def _first_filter(self) -> re.Pattern:
+        """One alternation of every phrase's first word (rebuilt when ``items`` is replaced):
+        most tokens start no phrase and are rejected by one full match, not one per phrase."""
+        if self._any_first is None or self._any_first[0] is not self.items:
+            firsts = sorted({seq[0][0].pattern for _, _, seq in self.items})
+            self._any_first = (self.items, re.compile("|".join(f"(?:{p})" for p in firsts)))
+            self._first = {}
+        return self._any_first[1]
 
     def __len__(self) -> int:
         return len(self.items)
@@ -139,8 +149,12 @@ class PhraseSet:
         key = low + "\x00" + lem
         hit = self._first.get(key)
         if hit is None:
-            hit = tuple(i for i, (_, _, seq) in enumerate(self.items)
-                        if seq[0][0].fullmatch(lem) or seq[0][0].fullmatch(low))
+            first = self._first_filter()
+            if not (first.fullmatch(lem) or first.fullmatch(low)):
+                hit = ()
+            else:
+                hit = tuple(i for i, (_, _, seq) in enumerate(self.items)
+                            if seq[0][0].fullmatch(lem) or seq[0][0].fullmatch(low))
             self._first[key] = hit
         return hit
 
@@ -161,6 +175,7 @@ class PhraseSet:
         """All matches in a token sequence (lower-cased forms and lemmas)."""
         if not self.items:
             return []
+        self._first_filter()  # drops cached first-word hits when ``items`` was replaced
         out = []
         for i in range(len(lows)):
             for idx in self._first_hits(lows[i], lems[i]):

@@ -176,12 +176,25 @@ def aggregate_units(unit: np.ndarray, weight: np.ndarray, num: np.ndarray, den: 
 
 
 def priority_counts(sp: pd.DataFrame, segments: pd.DataFrame, resp: pd.DataFrame, ids: list[str]) -> np.ndarray:
-    """Matrix responses × priorities: number of segments raising each priority."""
-    seg_resp = segments[["segment_id", "response_id"]].astype(str)
-    m = sp[["segment_id", "priority_id"]].astype(str).merge(seg_resp, on="segment_id", how="inner")
-    tab = pd.crosstab(m["response_id"], m["priority_id"])
-    tab = tab.reindex(index=resp["response_id"], columns=ids, fill_value=0)
-    return tab.to_numpy(dtype=float)
+    """Matrix responses × priorities: number of segments raising each priority.
+
+    Rows follow ``resp``, columns ``ids``; rows of ``sp`` whose segment, response or
+    priority is not among them are not counted.
+
+    >>> sp = pd.DataFrame({"segment_id": ["a", "b", "b"], "priority_id": ["x", "x", "y"]})
+    >>> seg = pd.DataFrame({"segment_id": ["a", "b"], "response_id": ["r1", "r1"]})
+    >>> priority_counts(sp, seg, pd.DataFrame({"response_id": ["r1", "r2"]}), ["x", "y"]).tolist()
+    [[2.0, 1.0], [0.0, 0.0]]
+    """
+    seg_resp = pd.Series(segments["response_id"].astype(str).to_numpy(),
+                         index=segments["segment_id"].astype(str).to_numpy())
+    seg_resp = seg_resp[~seg_resp.index.duplicated(keep="first")] if not seg_resp.index.is_unique else seg_resp
+    rid = pd.Index(resp["response_id"].astype(str)).get_indexer(
+        sp["segment_id"].astype(str).map(seg_resp).to_numpy())
+    pid = pd.Index(list(ids)).get_indexer(sp["priority_id"].astype(str))
+    keep = (rid >= 0) & (pid >= 0)
+    cells = rid[keep] * len(ids) + pid[keep]
+    return np.bincount(cells, minlength=len(resp) * len(ids)).reshape(len(resp), len(ids)).astype(float)
 
 
 def groups(resp: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndarray]]:
