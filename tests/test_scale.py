@@ -197,3 +197,21 @@ def test_study_engine_dask_runs_the_chain(client, table, tmp_path, monkeypatch):
     out = tmp_path / "processed" / "big"
     assert len(pd.read_parquet(out / "themes.parquet")) == 3
     assert pd.read_parquet(out / "segments.parquet")["segment_id"].is_unique
+
+
+def test_partitions_judge_no_clear_theme_by_the_models_own_rule():
+    """On the fitted segments themselves, the per-partition rule gives the model's own
+    'no clear theme' group (unit = segment, where both judge the same documents)."""
+    from analysis.scale.themes import no_clear_theme_of
+    from analysis.themes import ThemeModel
+
+    rng = np.random.default_rng(0)
+    words = {"bus": "bus metro tog cykel vej trafik", "park": "park træer natur grønt have skov",
+             "bolig": "bolig leje husleje lejlighed byggeri tag"}
+    texts = [" ".join(rng.choice(v.split(), 4)) for v in words.values() for _ in range(15)]
+    texts += ["bus park bolig metro træer leje"] * 3 + ["tog skov husleje"] * 2   # mixed
+    m = ThemeModel(3, unit="segment", min_fit=0.6, random_state=0).fit(texts)
+    ours = no_clear_theme_of(m, texts, m.transform(texts))
+    theirs = m.assigned_ == 0
+    assert theirs.any(), "the fixture should have documents without a clear theme"
+    assert (ours == theirs).mean() >= 0.95

@@ -231,7 +231,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("themes.extra_stop_words", "list", [], (), "words never used as theme terms", _str_list),
     Setting("themes.drop_names", "bool", True, (), "leave names of senders, places and people out of theme terms", _bool),
     Setting("themes.k_criterion", "choice", "eigengap", ("eigengap", "corrected", "stability", "coherence", "combined"), "how k: auto is chosen", _choice("eigengap", "corrected", "stability", "coherence", "combined")),
-    Setting("themes.min_fit", "number", 0.05, (), "segments fitting their main theme less than this go to 'no clear theme' (0: off)", _number),
+    Setting("themes.min_fit", "number", 0.05, (), "a document whose fit with its main theme is below this share of the corpus's median fit, or whose weight is spread evenly, goes to 'no clear theme' (0: off)", _number),
     Setting("themes.n_runs", "int", 4, (), "model runs compared for stability", _int(1)),
     Setting("themes.n_top_terms", "int", 10, (), "terms shown per theme", _int(1)),
     Setting("themes.threshold", "number", 0.2, (), "least weight for a segment to belong to a theme", _number),

@@ -72,6 +72,8 @@ def _align_piece(path: Path, piece, responses_path: Path, codebook, language: st
     if stance_model is not None:
         stance["stance"] = stance_model.predict(evidence["text"].fillna("").astype(str).tolist())
     sp = segment_priorities(evidence, codebook, language, stance=stance)
+    if getattr(stance_model, "priority_model_", None) is not None:  # as in alignment_tables
+        sp = stance_model.priority_model_.apply(sp, evidence, stance)
     hit = evidence[evidence["segment_id"].isin(set(sp["segment_id"].astype(str)))]
     vec, G = space
     sim = (vec.transform(hit["text"].fillna("").astype(str).tolist()) @ G.T).toarray()

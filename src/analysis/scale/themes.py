@@ -62,15 +62,54 @@ def _sample_piece(path: Path, piece, k: int, fraction: float, random_state: int)
     return frame
 
 
+def no_clear_theme_of(model, texts, W: np.ndarray) -> np.ndarray:
+    """Which new texts have no clear theme, by the rule the model applied to its own fit.
+
+    The rule of :func:`analysis.themes.describe.no_clear_theme`: the main theme holds less
+    than ``EVEN_SHARE_MARGIN`` × 1/k of the weight, or the text's cosine with its main
+    theme's vector (in the smoothed term space the model was fitted in) is below the
+    model's ``fit_threshold_``. The themes' vectors are the weighted means of the fitted
+    documents, as in :func:`analysis.themes.describe.theme_fit`. Texts are judged one by
+    one: with ``unit="response"`` the in-memory fit judges whole responses, so a few
+    segments of a mixed response can differ.
+
+    >>> from analysis.themes import ThemeModel
+    >>> m = ThemeModel(2, min_fit=0.5).fit(["bus og metro kører", "park og træer gror"] * 4)
+    >>> no_clear_theme_of(m, ["metro bus", "park træer"], m.transform(["metro bus", "park træer"])).tolist()
+    [False, False]
+    """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    from analysis.themes.describe import EVEN_SHARE_MARGIN
+    from analysis.themes.vectors import smooth_terms
+
+    W = np.asarray(W, dtype=float)
+    tot = W.sum(axis=1)
+    has = tot > 0
+    if not model.min_fit or not len(W):
+        return np.zeros(len(W), dtype=bool)
+    C = getattr(model, "_fit_centroids", None)
+    if C is None:  # once per model (and worker)
+        Wd = np.clip(np.asarray(model._Wdocs, dtype=float), 0, None)
+        Wd = Wd / np.maximum(Wd.sum(axis=1, keepdims=True), 1e-300)
+        C = normalize(np.asarray((normalize(sp.csr_matrix(model._Xs, dtype=np.float64)).T @ Wd).T))
+        model._fit_centroids = C
+    Xs = smooth_terms(model.features_.transform(texts), model.term_similarity_, model.smoothing,
+                      model.smoothing_terms)
+    dom = W.argmax(axis=1)
+    fit = np.asarray(normalize(sp.csr_matrix(Xs, dtype=np.float64)) @ C.T)[np.arange(len(W)), dom]
+    share = np.divide(W.max(axis=1), tot, out=np.zeros(len(W)), where=has)
+    return has & ((share < EVEN_SHARE_MARGIN / max(W.shape[1], 1)) | (fit < model.fit_threshold_))
+
+
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Worker task: (segment_themes rows, per-response weight sums, sizes) of a piece.
 
-    A segment's main theme counts only when its term vector fits the theme (cosine with
-    the theme's term vector at least ``min_fit``), else it has no clear theme (id
-    ``NO_THEME_ID``), as for the fitted segments.
+    A segment's main theme counts only when it is clear by the model's own rule (see
+    :func:`no_clear_theme_of`), else it has no clear theme (id ``NO_THEME_ID``), as for
+    the fitted documents.
     """
-    from sklearn.preprocessing import normalize
-
     from analysis.themes.policy import CONTENT_KINDS, segment_kinds
     from analysis.themes.tables import NO_THEME_ID
 
@@ -82,9 +121,8 @@ def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFra
     ids = model.theme_ids_.astype(int)
     has = W.sum(axis=1) > 0
     dom = W.argmax(axis=1)
-    cos = np.asarray(normalize(model.features_.transform(texts)) @ normalize(model.components_).T)
-    clear = has & (cos[np.arange(len(texts)), dom] >= model.min_fit)
-    none = has & ~clear
+    none = no_clear_theme_of(model, texts, W)
+    clear = has & ~none
     r, c = np.nonzero(clear[:, None] & ((W >= model.threshold) | (np.arange(W.shape[1]) == dom[:, None])))
     sid = seg["segment_id"].astype(str).to_numpy()
     st = pd.DataFrame({"segment_id": sid[r], "theme_id": ids[c], "weight": W[r, c].round(6)})
