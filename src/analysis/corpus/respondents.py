@@ -58,6 +58,9 @@ _ORG_NAME = re.compile(
 # Where a sender names itself: at the start of the response or of a sentence in the
 # opening, after "fra"/"Hermed fremsendes", or on a line of its own in the signature.
 _SENDER_CONTEXT = re.compile(r"(?:^|[.!?:]\s+|\n|" + "|".join(_cues("sender_context")) + ")$", re.IGNORECASE)
+# The cues are fixed phrases followed by spaces, so a match starts at most this many
+# characters before the text's trailing spaces: the search starts there, not at 0.
+_SENDER_REACH = max(len(c) for c in _cues("sender_context")) + 8
 _ON_BEHALF = re.compile("|".join(_cues("on_behalf")))
 _ROLE = re.compile(
     r"\b(?:" + "|".join(_cues("roles")) + ")"
@@ -140,7 +143,7 @@ def _organisation_sender(head: str, tail: str) -> str:
                 line_start = part.rfind("\n", 0, m.start(1)) + 1
                 if part[line_start: m.start(1)].strip() or m.end(1) < len(part.rstrip()) - 120:
                     continue
-            elif not _SENDER_CONTEXT.search(before):
+            elif not _SENDER_CONTEXT.search(before, max(0, len(before.rstrip()) - _SENDER_REACH)):
                 continue
             if re.match(r"\s*(?:kommentarer|høringssvar|bemærkninger|svar)\b", part[m.end(1):], re.I):
                 name = re.sub(r"s$", "", name)  # genitive: "Miljøpunkt Amagers kommentarer"
@@ -161,7 +164,7 @@ def infer_respondent_type(text: str, respondent: str = "") -> tuple[str, str, st
     head, tail = text[:400], text[-400:]
     sender = f"{respondent}\n{head}\n{tail}"
 
-    m = _LOCAL.search(sender)
+    m = _LOCAL.search(sender) if "Lokaludvalg" in sender else None  # the pattern's literal
     if m and "[" not in m.group(1):
         return "local_council", _clean_name(m.group(1)), f"local committee named as sender ({_clean_name(m.group(1))!r})"
     if _LOCAL_PLAIN.search(head) and re.search(r"lokaludvalgsmøde|^\s*lokaludvalget\b", head, re.I | re.M):
