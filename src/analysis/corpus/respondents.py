@@ -129,6 +129,46 @@ def _may_name_organisation(part: str) -> bool:
     return _ORG_LITERAL_RE.search(low) is not None
 
 
+_REGEX_SYNTAX = set("\\.^$*+?{}[]()|")
+
+
+def _literal_prefix(cue: str) -> str:
+    """The plain text a registry cue must start with ("" when it has none).
+
+    >>> _literal_prefix("på vegne af"), _literal_prefix("co-?founder"), _literal_prefix("a|b")
+    ('på vegne af', 'co', '')
+    """
+    if "|" in cue:
+        return ""
+    cue = cue[2:] if cue.startswith("\\b") else cue
+    end = next((i for i, ch in enumerate(cue) if ch in _REGEX_SYNTAX), len(cue))
+    if end < len(cue) and cue[end] in "?*{":
+        end -= 1  # the last letter is optional
+    return cue[:end]
+
+
+def _prefixes(key: str, lower: bool) -> tuple[str, ...] | None:
+    """Plain texts one of which a match of the ``key`` cues contains; ``None``: no such test."""
+    found = tuple(_literal_prefix(c) for c in _cues(key))
+    if not all(found):
+        return None
+    return tuple(p.lower() for p in found) if lower else found
+
+
+_ROLE_TEXTS = _prefixes("roles", lower=True)
+_ON_BEHALF_TEXTS = _prefixes("on_behalf", lower=False)
+
+
+def _folded_lower(text: str) -> str:
+    """``text`` lower-cased the way a case-insensitive pattern compares it (İ, ı → i; ſ → s)."""
+    return (text.translate(_ORG_FOLD) if _ORG_FOLDED.search(text) else text).lower()
+
+
+def _may_contain(texts: tuple[str, ...] | None, text: str) -> bool:
+    """False only when ``text`` holds none of ``texts`` (``None``: no test, always True)."""
+    return texts is None or any(t in text for t in texts)
+
+
 def _organisation_sender(head: str, tail: str) -> str:
     """A capitalised organisation name in a sender position of the opening or signature."""
     for part, in_signature in ((head, False), (tail, True)):
@@ -179,8 +219,10 @@ def infer_respondent_type(text: str, respondent: str = "") -> tuple[str, str, st
     if _CITIZEN_GROUP.search(head):
         return "citizen", "", "a group of citizens presents itself as the sender"
 
-    for pattern, what in ((_ON_BEHALF, "written on behalf of"), (_ROLE, "a role in the signature")):
-        m = pattern.search(sender)
+    low = _folded_lower(sender)
+    for pattern, what, needed, where in ((_ON_BEHALF, "written on behalf of", _ON_BEHALF_TEXTS, sender),
+                                         (_ROLE, "a role in the signature", _ROLE_TEXTS, low)):
+        m = pattern.search(sender) if _may_contain(needed, where) else None
         if m:
             name = _clean_name(next(g for g in m.groups() if g))
             if name:
