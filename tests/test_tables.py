@@ -147,3 +147,21 @@ def test_sigkill_mid_stage_leaves_the_old_tables_and_a_lock_that_is_taken_over(t
         write_table(pd.DataFrame({"x": [3]}), tmp_path, "responses")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
     assert pd.read_parquet(tmp_path / "responses.parquet")["x"].tolist() == [3]
+
+
+def test_neutralise_formulas_matches_cell_by_cell_rule_on_mixed_columns():
+    """Text cells get safe_cell, other cells (numbers, None, lists) stay as they are."""
+    mixed = pd.DataFrame({"m": ["=1", 5, None, "ok", ["=x"], "-2"],
+                          "s": pd.array(["+a", None, "b", "@c", "d", "e"], dtype="string")})
+    out = neutralise_formulas(mixed)
+    assert out["m"].tolist() == [safe_cell(v) for v in mixed["m"]]
+    assert out["s"].tolist()[2:] == ["b", "'@c", "d", "e"] and out["s"].tolist()[0] == "'+a"
+    assert mixed["m"].tolist()[0] == "=1"  # the input is not changed
+
+
+def test_write_table_csv_turns_carriage_returns_into_newlines(tmp_path):
+    table = pd.DataFrame({"text": ["a\r\nb", "c\rd", "e\nf", None], "n": [1, 2, 3, 4]})
+    write_table(table, tmp_path, "t")
+    back = pd.read_csv(tmp_path / "t.csv", keep_default_na=False)
+    assert back["text"].tolist() == ["a\nb", "c\nd", "e\nf", ""]
+    assert pd.read_parquet(tmp_path / "t.parquet")["text"].tolist()[:2] == ["a\r\nb", "c\rd"]

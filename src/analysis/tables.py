@@ -54,10 +54,31 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """
     out = table.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(safe_cell, na_action="ignore")
+        _map_text_cells(out, column, lambda text: text.startswith(FORMULA_STARTS), safe_cell)
     out.columns = [safe_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
+
+
+def _map_text_cells(table: pd.DataFrame, column, test, change) -> None:
+    """Apply ``change`` in place to the text cells of ``table[column]`` that pass ``test``.
+
+    ``test`` gets the column's ``.str`` accessor (vectorised); ``change`` gets one cell and
+    must leave a cell that needs no change as it is. Columns without text are skipped.
+
+    >>> t = pd.DataFrame({"a": ["=1", "b", None, 3]})
+    >>> _map_text_cells(t, "a", lambda s: s.startswith("="), safe_cell); t["a"].tolist()
+    ["'=1", 'b', None, 3]
+    """
+    values = table[column]
+    if not (values.dtype == object or pd.api.types.is_string_dtype(values.dtype)):
+        return
+    try:
+        hits = test(values.str)
+    except AttributeError:  # an object column holding no text
+        return
+    hits = hits.fillna(False).astype(bool).to_numpy()
+    if hits.any():
+        table.loc[hits, column] = values[hits].map(change)
 
 
 def restore_formulas(table: pd.DataFrame) -> pd.DataFrame:
@@ -86,9 +107,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _one_line_ending(table: pd.DataFrame) -> pd.DataFrame:
     """Carriage returns inside cells become ``\n`` so the CSV writer quotes them (parquet keeps them)."""
     for column in table.columns:
-        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column].dtype):
-            table[column] = table[column].map(
-                lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v, na_action="ignore")
+        _map_text_cells(table, column, lambda text: text.contains("\r", regex=False),
+                        lambda v: v.replace("\r\n", "\n").replace("\r", "\n") if isinstance(v, str) else v)
     return table
 
 

@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analysis.corpus.wordlist import zipf
 from analysis.languages import get_language
 
 __all__ = ["CleanText", "clean_text", "normalise_characters", "is_list_item"]
@@ -103,9 +104,7 @@ def _zipf(word: str, language: str) -> float:
     if code is None:
         return 0.0
     try:
-        from wordfreq import zipf_frequency
-
-        return zipf_frequency(word, code)
+        return zipf(word, code)
     except Exception:  # wordfreq missing data for a language: treat as unknown
         return 0.0
 

@@ -58,6 +58,9 @@ _ORG_NAME = re.compile(
 # Where a sender names itself: at the start of the response or of a sentence in the
 # opening, after "fra"/"Hermed fremsendes", or on a line of its own in the signature.
 _SENDER_CONTEXT = re.compile(r"(?:^|[.!?:]\s+|\n|" + "|".join(_cues("sender_context")) + ")$", re.IGNORECASE)
+# The cues are fixed phrases followed by spaces, so a match starts at most this many
+# characters before the text's trailing spaces: the search starts there, not at 0.
+_SENDER_REACH = max(len(c) for c in _cues("sender_context")) + 8
 _ON_BEHALF = re.compile("|".join(_cues("on_behalf")))
 _ROLE = re.compile(
     r"\b(?:" + "|".join(_cues("roles")) + ")"
@@ -126,6 +129,46 @@ def _may_name_organisation(part: str) -> bool:
     return _ORG_LITERAL_RE.search(low) is not None
 
 
+_REGEX_SYNTAX = set("\\.^$*+?{}[]()|")
+
+
+def _literal_prefix(cue: str) -> str:
+    """The plain text a registry cue must start with ("" when it has none).
+
+    >>> _literal_prefix("på vegne af"), _literal_prefix("co-?founder"), _literal_prefix("a|b")
+    ('på vegne af', 'co', '')
+    """
+    if "|" in cue:
+        return ""
+    cue = cue[2:] if cue.startswith("\\b") else cue
+    end = next((i for i, ch in enumerate(cue) if ch in _REGEX_SYNTAX), len(cue))
+    if end < len(cue) and cue[end] in "?*{":
+        end -= 1  # the last letter is optional
+    return cue[:end]
+
+
+def _prefixes(key: str, lower: bool) -> tuple[str, ...] | None:
+    """Plain texts one of which a match of the ``key`` cues contains; ``None``: no such test."""
+    found = tuple(_literal_prefix(c) for c in _cues(key))
+    if not all(found):
+        return None
+    return tuple(p.lower() for p in found) if lower else found
+
+
+_ROLE_TEXTS = _prefixes("roles", lower=True)
+_ON_BEHALF_TEXTS = _prefixes("on_behalf", lower=False)
+
+
+def _folded_lower(text: str) -> str:
+    """``text`` lower-cased the way a case-insensitive pattern compares it (İ, ı → i; ſ → s)."""
+    return (text.translate(_ORG_FOLD) if _ORG_FOLDED.search(text) else text).lower()
+
+
+def _may_contain(texts: tuple[str, ...] | None, text: str) -> bool:
+    """False only when ``text`` holds none of ``texts`` (``None``: no test, always True)."""
+    return texts is None or any(t in text for t in texts)
+
+
 def _organisation_sender(head: str, tail: str) -> str:
     """A capitalised organisation name in a sender position of the opening or signature."""
     for part, in_signature in ((head, False), (tail, True)):
@@ -140,7 +183,7 @@ def _organisation_sender(head: str, tail: str) -> str:
                 line_start = part.rfind("\n", 0, m.start(1)) + 1
                 if part[line_start: m.start(1)].strip() or m.end(1) < len(part.rstrip()) - 120:
                     continue
-            elif not _SENDER_CONTEXT.search(before):
+            elif not _SENDER_CONTEXT.search(before, max(0, len(before.rstrip()) - _SENDER_REACH)):
                 continue
             if re.match(r"\s*(?:kommentarer|høringssvar|bemærkninger|svar)\b", part[m.end(1):], re.I):
                 name = re.sub(r"s$", "", name)  # genitive: "Miljøpunkt Amagers kommentarer"
@@ -161,7 +204,7 @@ def infer_respondent_type(text: str, respondent: str = "") -> tuple[str, str, st
     head, tail = text[:400], text[-400:]
     sender = f"{respondent}\n{head}\n{tail}"
 
-    m = _LOCAL.search(sender)
+    m = _LOCAL.search(sender) if "Lokaludvalg" in sender else None  # the pattern's literal
     if m and "[" not in m.group(1):
         return "local_council", _clean_name(m.group(1)), f"local committee named as sender ({_clean_name(m.group(1))!r})"
     if _LOCAL_PLAIN.search(head) and re.search(r"lokaludvalgsmøde|^\s*lokaludvalget\b", head, re.I | re.M):
@@ -176,8 +219,10 @@ def infer_respondent_type(text: str, respondent: str = "") -> tuple[str, str, st
     if _CITIZEN_GROUP.search(head):
         return "citizen", "", "a group of citizens presents itself as the sender"
 
-    for pattern, what in ((_ON_BEHALF, "written on behalf of"), (_ROLE, "a role in the signature")):
-        m = pattern.search(sender)
+    low = _folded_lower(sender)
+    for pattern, what, needed, where in ((_ON_BEHALF, "written on behalf of", _ON_BEHALF_TEXTS, sender),
+                                         (_ROLE, "a role in the signature", _ROLE_TEXTS, low)):
+        m = pattern.search(sender) if _may_contain(needed, where) else None
         if m:
             name = _clean_name(next(g for g in m.groups() if g))
             if name:
