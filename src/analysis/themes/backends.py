@@ -355,7 +355,9 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
         H[j, :] = lbd * w
     W[W < 1e-6] = 0
     H[H < 1e-6] = 0
-    avg = float(Xs.mean())
+    if data.get("Xs_mean") is None:  # a sparse mean costs a pass over Xs: once per scan
+        data["Xs_mean"] = float(Xs.mean())
+    avg = data["Xs_mean"]
     W[W == 0] = avg
     H[H == 0] = avg
     return W, H
