@@ -206,7 +206,7 @@ def fit_backend(backend: str, data: dict[str, Any], idx: np.ndarray | None, k: i
     >>> fit_backend("kmeans", prepare("kmeans", X, X), None, 2, seed=0)[0].shape
     (4, 2)
     """
-    from sklearn.cluster import KMeans
+    # sklearn.cluster is imported only by the backends that use it (a third of a second).
     from sklearn.decomposition import NMF, LatentDirichletAllocation
     from sklearn.exceptions import ConvergenceWarning
 
@@ -249,6 +249,8 @@ def fit_backend(backend: str, data: dict[str, Any], idx: np.ndarray | None, k: i
         return W, est
     if backend not in BACKENDS:
         raise ValueError(f"backend {backend!r} is not supported; use one of {BACKENDS}")
+    from sklearn.cluster import KMeans
+
     Z = sel(data["H"] if backend == "embeddings" else data["Z"])
     est = KMeans(k, n_init=10 if idx is None else 3, random_state=seed)
     est.fit(Z)
