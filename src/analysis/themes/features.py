@@ -388,14 +388,21 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         >>> TermFeatures("da").fit_transform(["bus og metro", "metro og tog"]).shape[0]
         2
         """
-        import pandas as pd
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         from analysis.themes.checks import check_texts
 
         self._check_params()
-        texts = check_texts(texts, "texts")
-        walked = self._walk_all(texts)
+        return self.fit_transform_walked(self._walk_all(check_texts(texts, "texts")))
+
+    def fit_transform_walked(self, walked):
+        """:meth:`fit_transform` of texts already walked by :meth:`walk_texts`.
+
+        >>> tf = TermFeatures("da")
+        >>> tf.fit_transform_walked(tf.walk_texts(["bus og metro", "metro og tog"])).shape[0]
+        2
+        """
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._check_params()
         docs = [[t for t, _ in row] for row in walked]
         if self.multiword:
             self.multiword_terms_ = find_multiword_terms(

@@ -41,7 +41,7 @@ from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, no_clear_t
                                       theme_fit, theme_label)
 from analysis.themes.features import TermFeatures
 from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
-from analysis.themes.unit import choose_unit, join_by_group
+from analysis.themes.unit import choose_unit, join_by_group, join_walks
 from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
                                      npmi_coherence, smooth_terms, term_similarity)
 
@@ -229,7 +229,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                 "content words; theme discovery needs at least 2. Check the language "
                 f"({self.language!r}), the segmentation, or lower min_terms.")
         self.n_samples_fit_ = n_all
-        Xd = self._fit_features(doc_texts, stop_extra, doc_groups)
+        doc_walks = ([walked[i] for i in seg_kept] if self.unit_ == "segment"
+                     else join_walks(walked, seg_kept, doc_of_segment, len(doc_texts)))
+        Xd = self._fit_features(doc_walks, doc_groups)
+        del doc_walks
         W_docs, per_theme_stab, est, k = self._fit_k(Xd, doc_texts)
         self.estimator_ = est
         Xseg = Xd if self.unit_ == "segment" else self.features_.transform_walked([walked[i] for i in seg_kept])
@@ -261,8 +264,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                               f"stop-word removal (needs {self.min_terms})")
         return reasons
 
-    def _fit_features(self, doc_texts, stop_extra, doc_groups):
-        Xd = self.features_.fit_transform(doc_texts).tocsr()
+    def _fit_features(self, doc_walks, doc_groups):
+        Xd = self.features_.fit_transform_walked(doc_walks).tocsr()
         if doc_groups is not None and self.unit_ == "segment":
             codes, _ = pd.factorize(pd.Series(doc_groups), sort=True)
             G = sp.csr_matrix((np.ones(len(doc_groups)), (codes, np.arange(len(doc_groups)))))
