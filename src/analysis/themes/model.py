@@ -232,11 +232,9 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         doc_walks = ([walked[i] for i in seg_kept] if self.unit_ == "segment"
                      else join_walks(walked, seg_kept, doc_of_segment, len(doc_texts)))
         Xd = self._fit_features(doc_walks, doc_groups)
-        del doc_walks
         W_docs, per_theme_stab, est, k = self._fit_k(Xd, doc_texts)
         self.estimator_ = est
         Xseg = Xd if self.unit_ == "segment" else self.features_.transform_walked([walked[i] for i in seg_kept])
-        del walked
         W = np.zeros((n_all, k))
         W[seg_kept] = _row_normalize(W_docs)[doc_of_segment]
         for i in seg_kept[W[seg_kept].sum(axis=1) == 0]:
