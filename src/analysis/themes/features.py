@@ -290,17 +290,35 @@ class TermFeatures(TransformerMixin, BaseEstimator):
 
     # -- helpers -------------------------------------------------------------
     def _normalizer(self) -> _Normalizer:
+        """The token normaliser of the current settings, reused (with its cache) across calls."""
+        key = (self.language, self.form, tuple(self.extra_stop_words),
+               self.consultation_stop_words, self.min_length, self.keep_numbers)
+        cached = getattr(self, "_normalizer_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
         stop = stop_words(self.language, extra=tuple(self.extra_stop_words),
                           consultation=self.consultation_stop_words, with_lemmas=uses_lemmas(self.form))
-        return _Normalizer(self.language, self.form, stop, self.min_length, self.keep_numbers)
+        norm = _Normalizer(self.language, self.form, stop, self.min_length, self.keep_numbers)
+        self._normalizer_cache = (key, norm)
+        return norm
 
     def _walk_all(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:
         norm = self._normalizer()
         return [norm.walk("" if t is None else str(t)) for t in texts]
 
+    def walk_texts(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:
+        """``(term, written form)`` per token of each text, as :meth:`transform_walked` takes.
+
+        >>> TermFeatures("da").walk_texts(["bus, metro"])
+        [[('bus', 'bus'), (None, None), ('metro', 'metro')]]
+        """
+        return self._walk_all(texts)
+
     def analyze(self, texts: Iterable[str]) -> list[list[str]]:
         """Terms of each text (content words, then multi-word terms), as fitted."""
-        walked = self._walk_all(texts)
+        return self._analyze_walked(self._walk_all(texts))
+
+    def _analyze_walked(self, walked) -> list[list[str]]:
         docs = [[t for t, _ in row] for row in walked]
         terms = self.multiword_terms_["term"].tolist() if self.multiword else []
         return join_multiword_terms(docs, terms, max_n=self.max_n)
@@ -370,14 +388,21 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         >>> TermFeatures("da").fit_transform(["bus og metro", "metro og tog"]).shape[0]
         2
         """
-        import pandas as pd
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         from analysis.themes.checks import check_texts
 
         self._check_params()
-        texts = check_texts(texts, "texts")
-        walked = self._walk_all(texts)
+        return self.fit_transform_walked(self._walk_all(check_texts(texts, "texts")))
+
+    def fit_transform_walked(self, walked):
+        """:meth:`fit_transform` of texts already walked by :meth:`walk_texts`.
+
+        >>> tf = TermFeatures("da")
+        >>> tf.fit_transform_walked(tf.walk_texts(["bus og metro", "metro og tog"])).shape[0]
+        2
+        """
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._check_params()
         docs = [[t for t, _ in row] for row in walked]
         if self.multiword:
             self.multiword_terms_ = find_multiword_terms(
@@ -448,6 +473,15 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         from analysis.themes.checks import check_texts
 
         return self.vectorizer_.transform(self.analyze(check_texts(texts, "texts")))
+
+    def transform_walked(self, walked):
+        """:meth:`transform` of texts already walked by :meth:`walk_texts` (one walk, two uses).
+
+        >>> tf = TermFeatures("da").fit(["bus og metro", "metro og tog"])
+        >>> (tf.transform_walked(tf.walk_texts(["metro"])) != tf.transform(["metro"])).nnz
+        0
+        """
+        return self.vectorizer_.transform(self._analyze_walked(walked))
 
     def get_feature_names_out(self, input_features=None):
         """The terms, in column order.

@@ -39,12 +39,11 @@ from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, no_clear_theme,
                                       theme_fit, theme_label)
-from analysis.themes.features import TermFeatures, normalize_terms, uses_lemmas
+from analysis.themes.features import TermFeatures
 from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
-from analysis.themes.unit import choose_unit, join_by_group
+from analysis.themes.unit import choose_unit, join_by_group, join_walks
 from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
                                      npmi_coherence, smooth_terms, term_similarity)
-from analysis.text import stop_words
 
 _NOT_EVIDENCE = {
     "greeting": "greeting or courtesy line: says whom the response is to or thanks, not what about",
@@ -209,9 +208,11 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         kinds = segment_kinds(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
-        stop = stop_words(self.language, extra=stop_extra, with_lemmas=uses_lemmas(self.form))
-        counts = np.array([sum(1 for w in row if w is not None)
-                           for row in normalize_terms(texts, self.language, form=self.form, stop=stop)])
+        self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
+                                      extra_stop_words=stop_extra)
+        # One walk of the segments: their content-word counts here, their terms below.
+        walked = self.features_.walk_texts(texts)
+        counts = np.array([sum(1 for term, _ in row if term is not None) for row in walked])
         reasons = self._skip_reasons(texts, kinds, counts)
         self.unit_, self.unit_reason_ = choose_unit(self.unit, texts, groups, reasons)
         seg_kept = np.array([i for i in range(n_all) if i not in reasons], dtype=int)
@@ -228,10 +229,12 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                 "content words; theme discovery needs at least 2. Check the language "
                 f"({self.language!r}), the segmentation, or lower min_terms.")
         self.n_samples_fit_ = n_all
-        Xd = self._fit_features(doc_texts, stop_extra, doc_groups)
+        doc_walks = ([walked[i] for i in seg_kept] if self.unit_ == "segment"
+                     else join_walks(walked, seg_kept, doc_of_segment, len(doc_texts)))
+        Xd = self._fit_features(doc_walks, doc_groups)
         W_docs, per_theme_stab, est, k = self._fit_k(Xd, doc_texts)
         self.estimator_ = est
-        Xseg = Xd if self.unit_ == "segment" else self.features_.transform([texts[i] for i in seg_kept])
+        Xseg = Xd if self.unit_ == "segment" else self.features_.transform_walked([walked[i] for i in seg_kept])
         W = np.zeros((n_all, k))
         W[seg_kept] = _row_normalize(W_docs)[doc_of_segment]
         for i in seg_kept[W[seg_kept].sum(axis=1) == 0]:
@@ -259,10 +262,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                               f"stop-word removal (needs {self.min_terms})")
         return reasons
 
-    def _fit_features(self, doc_texts, stop_extra, doc_groups):
-        self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
-                                      extra_stop_words=stop_extra)
-        Xd = self.features_.fit_transform(doc_texts).tocsr()
+    def _fit_features(self, doc_walks, doc_groups):
+        Xd = self.features_.fit_transform_walked(doc_walks).tocsr()
         if doc_groups is not None and self.unit_ == "segment":
             codes, _ = pd.factorize(pd.Series(doc_groups), sort=True)
             G = sp.csr_matrix((np.ones(len(doc_groups)), (codes, np.arange(len(doc_groups)))))

@@ -172,19 +172,14 @@ def sender_names(texts: Sequence[str], kinds: Sequence[str], language: str = "da
     capitalises_nouns = get_language(language).capitalises_nouns  # German: every noun
     for text, kind in zip(texts, kinds):
         text = str(text or "")
-        words = list(WORD_RE.finditer(text))
-        for i, m in enumerate(words):
-            w = m.group()
-            low = w.lower()
-            if w[:1].islower():
-                lower_seen.add(low)
-            if not w[:1].isupper():
-                continue
-            if kind not in CONTENT_KINDS and not w.isupper():
-                candidates.add(low)
-            nxt = words[i + 1].group().lower() if i + 1 < len(words) else ""
-            if nxt in streets and capitalises_nouns:
-                candidates.add(low)
+        words = WORD_RE.findall(text)
+        if not capitalises_nouns:
+            lower_seen.update(w.lower() for w in words if w[:1].islower())
+        if kind not in CONTENT_KINDS:
+            candidates.update(w.lower() for w in words if w[:1].isupper() and not w.isupper())
+        if capitalises_nouns:
+            candidates.update(w.lower() for w, nxt in zip(words, words[1:])
+                              if w[:1].isupper() and nxt.lower() in streets)
         for m in _POSTCODE_RE.finditer(text):
             candidates.add(m.group(1).lower())
         for m in _PLACEHOLDER_RE.finditer(text):

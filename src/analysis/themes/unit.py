@@ -93,3 +93,23 @@ def join_by_group(texts: Sequence[str], groups: Sequence[str], kept: np.ndarray)
         parts[pos[groups[i]]].append(texts[i])
     doc_of = np.array([pos[groups[i]] for i in kept], dtype=int)
     return ["\n".join(p) for p in parts], doc_of, order
+
+
+def join_walks(walked: Sequence[list], kept: np.ndarray, doc_of: np.ndarray, n_docs: int) -> list[list]:
+    """The walks (see ``TermFeatures.walk_texts``) of :func:`join_by_group`'s documents,
+    from the walks of their segments: the same as walking the joined texts, since the
+    line break between two segments is a punctuation break ``(None, None)``.
+
+    Examples
+    --------
+    >>> join_walks([[("a", "a")], [("b", "b")], [("c", "c")]], np.array([0, 1, 2]),
+    ...            np.array([1, 0, 1]), 2)
+    [[('b', 'b')], [('a', 'a'), (None, None), ('c', 'c')]]
+    """
+    docs: list[list] = [[] for _ in range(n_docs)]
+    for i, d in zip(kept, doc_of):
+        row = walked[int(i)]
+        if docs[d] and row:
+            docs[d].append((None, None))
+        docs[d].extend(row)
+    return docs
