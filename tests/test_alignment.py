@@ -226,3 +226,14 @@ def test_priority_counts_equal_a_crosstab():
                                                                    fill_value=0)
     np.testing.assert_array_equal(got, ref.to_numpy(dtype=float))
     assert got.sum() == 3  # the unknown segment "x" and priority "zz" are not counted
+
+
+def test_content_analyzer_judges_a_word_the_same_wherever_it_recurs():
+    """The per-word memo of one analyser gives what a fresh analyser gives for each text."""
+    from analysis.alignment.keyterms import content_analyzer
+
+    segments, _ = corpus()
+    texts = segments["text"].tolist() + ["[NAVN] og Navn mener, at cykelstier mangler.", "navn cykelstier"]
+    shared = content_analyzer("da")
+    assert [shared(t) for t in texts] == [content_analyzer("da")(t) for t in texts]
+    assert shared(texts[-2]).count("navn") == 1  # the placeholder is skipped, the same word outside brackets kept

@@ -50,19 +50,34 @@ def foreign_word(word: str, language: str) -> bool:
 
 
 def content_analyzer(language: str):
-    """A function text → content-word lemmas of ``language`` (see the module docs)."""
+    """A function text → content-word lemmas of ``language`` (see the module docs).
+
+    A word is judged alone (stop word, foreign word, lemma: nothing depends on its
+    neighbours), so each distinct word is judged once per analyser; only the redaction
+    placeholder test looks at the brackets around it.
+
+    >>> content_analyzer("da")("Borgerne i [NAVN] ønsker flere cykelstier.")
+    ['borger', 'cykelsti']
+    """
     stops = stop_words(language)
+    judged: dict[str, str] = {}
+
+    def judge(word: str) -> str:
+        low = word.lower()
+        if low in stops or foreign_word(low, language):
+            return ""
+        lem = lemma(word, language)
+        return lem if len(lem) > 2 and not lem.isdigit() and lem not in stops and WORD_RE.fullmatch(lem) else ""
 
     def analyze(text: str) -> list[str]:
         out = []
         for t in tokenize(text):
             if text[t.start - 1:t.start] == "[" and text[t.end:t.end + 1] == "]":
                 continue  # redaction placeholders such as [NAVN]
-            low = t.text.lower()
-            if low in stops or foreign_word(low, language):
-                continue
-            lem = lemma(t.text, language)
-            if len(lem) > 2 and not lem.isdigit() and lem not in stops and WORD_RE.fullmatch(lem):
+            lem = judged.get(t.text)
+            if lem is None:
+                lem = judged[t.text] = judge(t.text)
+            if lem:
                 out.append(lem)
         return out
     return analyze

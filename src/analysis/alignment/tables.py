@@ -62,38 +62,9 @@ from analysis.alignment.resampling import (ALL, aggregate_units, boot_ratio, che
                                            responses_frame, units)
 from analysis.alignment.stance import segment_stance
 from analysis.tables import read_table, write_table
-from analysis.text import WORD_RE
 
 
 # ------------------------------------------------------------------------------ tables
-def word_memo_analyzer(language: str):
-    """:func:`~analysis.alignment.keyterms.content_analyzer` with its per-word work done once
-    per distinct word: same output, a fraction of the time on a large corpus.
-
-    Each word is judged alone (its lemma, stop word, foreign word: nothing there depends
-    on the neighbours), except the redaction placeholder test, which needs the brackets.
-
-    >>> word_memo_analyzer("da")("Borgerne i [NAVN] ønsker flere cykelstier.")
-    ['borger', 'cykelsti']
-    """
-    analyze = content_analyzer(language)
-    memo: dict[str, list[str]] = {}
-
-    def memo_analyze(text: str) -> list[str]:
-        out: list[str] = []
-        for m in WORD_RE.finditer(text):
-            start, end = m.span()
-            if text[start - 1:start] == "[" and text[end:end + 1] == "]":
-                continue  # redaction placeholders, as in content_analyzer
-            word = m.group()
-            hit = memo.get(word)
-            if hit is None:
-                hit = memo[word] = analyze(word)
-            out.extend(hit)
-        return out
-    return memo_analyze
-
-
 def goal_similarity(segments: pd.DataFrame, goals: GoalSet, language: str = "da") -> pd.DataFrame:
     """Cosine similarity of every segment with every goal in a TF-IDF lemma space.
 
@@ -113,7 +84,7 @@ def goal_similarity(segments: pd.DataFrame, goals: GoalSet, language: str = "da"
     texts = segments["text"].fillna("").astype(str)
     codes, distinct = pd.factorize(texts)
     gtexts = [g.text(language) for g in goals]
-    counts = CountVectorizer(analyzer=word_memo_analyzer(language), min_df=1, dtype=np.float64).fit_transform(
+    counts = CountVectorizer(analyzer=content_analyzer(language), min_df=1, dtype=np.float64).fit_transform(
         list(distinct) + gtexts)
     rows = np.concatenate([codes, len(distinct) + np.arange(len(gtexts))])
     X = TfidfTransformer(sublinear_tf=True).fit_transform(counts[rows])

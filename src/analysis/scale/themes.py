@@ -78,29 +78,19 @@ def no_clear_theme_of(model, texts, W: np.ndarray) -> np.ndarray:
     >>> no_clear_theme_of(m, ["metro bus", "park træer"], m.transform(["metro bus", "park træer"])).tolist()
     [False, False]
     """
-    import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
-
-    from analysis.themes.describe import EVEN_SHARE_MARGIN
+    from analysis.themes.describe import main_theme_fit, spread_evenly, theme_vectors
     from analysis.themes.vectors import smooth_terms
 
     W = np.asarray(W, dtype=float)
-    tot = W.sum(axis=1)
-    has = tot > 0
     if not model.min_fit or not len(W):
         return np.zeros(len(W), dtype=bool)
     C = getattr(model, "_fit_centroids", None)
     if C is None:  # once per model (and worker)
-        Wd = np.clip(np.asarray(model._Wdocs, dtype=float), 0, None)
-        Wd = Wd / np.maximum(Wd.sum(axis=1, keepdims=True), 1e-300)
-        C = normalize(np.asarray((normalize(sp.csr_matrix(model._Xs, dtype=np.float64)).T @ Wd).T))
-        model._fit_centroids = C
+        C = model._fit_centroids = theme_vectors(model._Wdocs, model._Xs)
     Xs = smooth_terms(model.features_.transform(texts), model.term_similarity_, model.smoothing,
                       model.smoothing_terms)
-    dom = W.argmax(axis=1)
-    fit = np.asarray(normalize(sp.csr_matrix(Xs, dtype=np.float64)) @ C.T)[np.arange(len(W)), dom]
-    share = np.divide(W.max(axis=1), tot, out=np.zeros(len(W)), where=has)
-    return has & ((share < EVEN_SHARE_MARGIN / max(W.shape[1], 1)) | (fit < model.fit_threshold_))
+    has = W.sum(axis=1) > 0
+    return has & (spread_evenly(W) | (main_theme_fit(W, Xs, C) < model.fit_threshold_))
 
 
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:

@@ -34,16 +34,11 @@ _SENTENCE_END = (".", "!", "?", "…", ".\"", ".”", "!\"", "?\"", ")")
 EVEN_SHARE_MARGIN = 1.25
 
 
-def theme_fit(W: np.ndarray, Xs) -> np.ndarray:
-    """Cosine of each document with its main theme, in the space the themes were fitted in.
+def theme_vectors(W: np.ndarray, Xs) -> np.ndarray:
+    """Unit vector of each theme: the weighted mean of its documents' unit rows of ``Xs``.
 
-    ``Xs`` is the (smoothed) documents × terms matrix the backend saw and ``W`` the
-    documents' theme weights; a theme's vector is the weighted mean of its documents.
-    0 for a document without theme weight.
-
-    >>> W = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
-    >>> theme_fit(W, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])).round(3).tolist()
-    [0.968, 0.968, 0.863]
+    >>> theme_vectors(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[3.0, 0.0], [0.0, 2.0]])).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
     """
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
@@ -51,11 +46,50 @@ def theme_fit(W: np.ndarray, Xs) -> np.ndarray:
     W = np.clip(np.asarray(W, dtype=float), 0, None)
     tot = W.sum(axis=1)
     Wn = np.divide(W, tot[:, None], out=np.zeros_like(W), where=tot[:, None] > 0)
-    Xn = normalize(sp.csr_matrix(Xs, dtype=np.float64))
-    C = normalize(np.asarray((Xn.T @ Wn).T))
-    cos = np.asarray(Xn @ C.T)
+    return normalize(np.asarray((normalize(sp.csr_matrix(Xs, dtype=np.float64)).T @ Wn).T))
+
+
+def main_theme_fit(W: np.ndarray, Xs, C: np.ndarray) -> np.ndarray:
+    """Cosine of each row of ``Xs`` with the vector (row of ``C``) of its main theme in ``W``;
+    0 for a row without theme weight.
+
+    >>> main_theme_fit(np.array([[0.2, 0.8], [0.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]), np.eye(2)).round(3).tolist()
+    [0.707, 0.0]
+    """
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    W = np.asarray(W, dtype=float)
+    cos = np.asarray(normalize(sp.csr_matrix(Xs, dtype=np.float64)) @ C.T)
     out = cos[np.arange(len(W)), W.argmax(axis=1)] if len(W) else np.zeros(0)
-    return np.where(tot > 0, out, 0.0)
+    return np.where(np.clip(W, 0, None).sum(axis=1) > 0, out, 0.0)
+
+
+def theme_fit(W: np.ndarray, Xs) -> np.ndarray:
+    """Cosine of each document with its main theme, in the space the themes were fitted in.
+
+    ``Xs`` is the (smoothed) documents × terms matrix the backend saw and ``W`` the
+    documents' theme weights; a theme's vector is the weighted mean of its documents
+    (:func:`theme_vectors`). 0 for a document without theme weight.
+
+    >>> W = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    >>> theme_fit(W, np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])).round(3).tolist()
+    [0.968, 0.968, 0.863]
+    """
+    return main_theme_fit(W, Xs, theme_vectors(W, Xs))
+
+
+def spread_evenly(W: np.ndarray) -> np.ndarray:
+    """Rows whose main theme holds less than :data:`EVEN_SHARE_MARGIN` × 1/k of their weight
+    (False for a row without weight).
+
+    >>> spread_evenly(np.array([[0.52, 0.48], [0.9, 0.1], [0.0, 0.0]])).tolist()
+    [True, False, False]
+    """
+    W = np.asarray(W, dtype=float)
+    tot = W.sum(axis=1)
+    share = np.divide(W.max(axis=1), tot, out=np.zeros(len(W)), where=tot > 0)
+    return (tot > 0) & (share < EVEN_SHARE_MARGIN / max(W.shape[1], 1))
 
 
 def no_clear_theme(W: np.ndarray, fit: np.ndarray, min_fit: float) -> tuple[np.ndarray, float]:
@@ -79,9 +113,7 @@ def no_clear_theme(W: np.ndarray, fit: np.ndarray, min_fit: float) -> tuple[np.n
     if not min_fit or not has.any():
         return np.zeros(len(W), dtype=bool), 0.0
     cut = float(min_fit * np.median(fit[has]))
-    share = np.divide(W.max(axis=1), tot, out=np.zeros(len(W)), where=has)
-    even = share < EVEN_SHARE_MARGIN / max(W.shape[1], 1)
-    return has & (even | (fit < cut)), cut
+    return has & (spread_evenly(W) | (fit < cut)), cut
 
 
 def distinctive_terms(C: np.ndarray, n: int) -> list[list[int]]:
