@@ -24,7 +24,7 @@ import numpy as np
 from analysis.themes.vectors import BACKENDS, _soft_assign
 
 __all__ = ["BACKENDS", "prepare", "fit_backend", "transform_backend", "seed_vectors", "nndsvda",
-           "whitening", "embedding_space"]
+           "whitening", "embedding_space", "end_fitting"]
 
 
 def prepare(backend: str, X, Xs, *, texts: Sequence[str] = (), features=None,
@@ -377,6 +377,18 @@ def _float32(data: dict[str, Any]):
     if data.get("Xs32") is None:
         data["Xs32"] = data["Xs"].astype(np.float32)
     return data["Xs32"]
+
+
+def end_fitting(data: dict[str, Any]) -> None:
+    """Drop what only the fits need (the float32 copy of ``Xs``): a fitted model keeps
+    ``data`` for transforms, and ships it to every Dask worker.
+
+    >>> import scipy.sparse as sp
+    >>> d = {"Xs": sp.csr_matrix(np.eye(2))}
+    >>> _ = _float32(d); end_fitting(d); sorted(d)
+    ['Xs']
+    """
+    data.pop("Xs32", None)
 
 
 def _identity(doc):

@@ -332,6 +332,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         diag["unit_reason"] = self.unit_reason_
         self.k_diagnostics_ = diag.reset_index(drop=True)
         W, per_theme, est = fits[chosen]
+        backends.end_fitting(data)
         return W, per_theme, est, chosen
 
     def _candidates(self, n, lo, hi) -> list[int]:
