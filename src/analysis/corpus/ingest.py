@@ -127,13 +127,15 @@ def _table_items(path: Path, text_col: str | None, id_col: str | None,
     for row in rows:
         item = Item(row.source, row.response_id or row.source, dict(row.meta))
         moderated = str(row.meta.get("moderated", "")).strip()
-        if row.status != "ok":
+        if row.status not in ("ok", "warning"):
             item.flag(row.status, row.reason)
         elif moderated in ("-1", "-1.0") and not keep_moderated:
             item.flag("moderated_out", f"{row.source}: rejected by the platform's moderators (moderated = -1); "
                                        "left out of the analysis. Set input: keep_moderated: true to keep it.")
         else:
             item.document = Document(text=row.text)
+        if row.status == "warning":
+            item.flag("warning", row.reason)
         for w in file_warnings:
             item.flag("warning", w)
         items.append(item)

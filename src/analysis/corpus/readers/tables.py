@@ -86,7 +86,7 @@ def detect_platform(columns: list[str]) -> str:
     return "generic"
 
 
-_INTERNAL = ("__line__", "__row__", "__sheet__", "__order__")
+_INTERNAL = ("__line__", "__row__", "__sheet__", "__order__", "__warning__")
 
 
 def _sniff_delimiter(text: str, suffix: str) -> str:
@@ -158,9 +158,38 @@ def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[Tab
             continue
         rec = dict(zip(header, fields))
         rec["__row__"] = rec["__order__"] = row
+        rec["__warning__"] = ""
+        rec["__start__"] = start
         records.append(rec)
-    frame = pd.DataFrame.from_records(records, columns=header + ["__row__", "__order__"])
+    if records and _ends_inside_quote(text, records[-1]["__start__"], delimiter):
+        last = records[-1]
+        last["__warning__"] = (
+            f"{name} row {last['__row__']} (line {last['__start__']}): a quote opened in this row is never "
+            f"closed, so everything up to the end of the file (line {line}) was read into this row. Nothing "
+            "was dropped, but later rows may be hidden inside this one: close the quote in the source and "
+            "ingest again.")
+    for rec in records:
+        del rec["__start__"]
+    frame = pd.DataFrame.from_records(records, columns=header + ["__row__", "__order__", "__warning__"])
     return frame, problems, warnings
+
+
+def _ends_inside_quote(text: str, start_line: int, delimiter: str) -> bool:
+    """True when the CSV text from ``start_line`` (1-based) on ends inside an unclosed quote.
+
+    The lenient reader that parses the table accepts such a tail as one row; a strict reader
+    of the same tail fails with "unexpected end of data".
+
+    >>> _ends_inside_quote('id,text\\n1,"open\\n2,b\\n', 2, ","), _ends_inside_quote('id,text\\n1,"a"\\n', 2, ",")
+    (True, False)
+    """
+    tail = "".join(io.StringIO(text, newline="").readlines()[start_line - 1:])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _read_excel(handle: IO | Path, suffix: str, name: str, sheets: str | list[str]) -> tuple[pd.DataFrame, list[str]]:
@@ -306,7 +335,10 @@ def read_table_rows(
         rid = str(rec.get("__row__") or i) if rid is None or str(rid).strip() in ("", "nan", "None") else str(rid).strip()
         meta = {k: ("" if rec.get(v) is None or (isinstance(rec.get(v), float) and pd.isna(rec.get(v)))
                     else str(rec.get(v))) for k, v in mapping.items()}
-        rows.append(TableRow(where, rid, text, meta, order=float(rec.get("__order__", i))))
+        warning = rec.get("__warning__")
+        warning = warning if isinstance(warning, str) else ""
+        rows.append(TableRow(where, rid, text, meta, status="warning" if warning else "ok", reason=warning,
+                             order=float(rec.get("__order__", i))))
     rows.sort(key=lambda r: r.order)
     return rows, warnings
 
