@@ -32,3 +32,19 @@ def test_flagged_row_is_still_analysed(tmp_path):
     assert status == {"1": "ok", "2": "warning"}
     reasons = result.ingest_report.set_index("source")["reason"]
     assert any("never closed" in str(r) for r in reasons)
+
+
+def test_unclosed_quote_in_the_middle_is_flagged():
+    text = 'id,text\n1,"Et åbent citat\n2,Mere tekst\n3,"Lukket"\n4,Sidste svar\n'
+    rows, _ = read_table_rows(io.StringIO(text), name="x.csv", suffix=".csv", text_col="text", id_col="id")
+    flagged = [r for r in rows if r.status == "warning"]
+    assert [r.response_id for r in flagged] == ["1"]
+    assert "2,Mere tekst" in flagged[0].text  # nothing is dropped
+    assert "probably left open" in flagged[0].reason
+    assert [r.status for r in rows if r.response_id == "4"] == ["ok"]
+
+
+def test_multi_line_answer_with_a_stray_quote_is_not_suspected():
+    text = 'id,text\n1,"Første linje\nanden, linje"\n2,Han sagde "ja\n'
+    rows, _ = read_table_rows(io.StringIO(text), name="x.csv", suffix=".csv", text_col="text", id_col="id")
+    assert [r.status for r in rows] == ["ok", "ok"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -168,10 +169,52 @@ def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[Tab
             f"closed, so everything up to the end of the file (line {line}) was read into this row. Nothing "
             "was dropped, but later rows may be hidden inside this one: close the quote in the source and "
             "ingest again.")
+    elif records and text.count('"') % 2:
+        id_shapes = {_shape(rec[header[0]]) for rec in records}
+        for rec in records:
+            if _holds_row_like_lines(rec, header, delimiter, id_shapes):
+                rec["__warning__"] = (
+                    f"{name} row {rec['__row__']} (line {rec['__start__']}): a cell holds line breaks followed "
+                    "by lines that look like rows of their own, and the file has an unbalanced number of "
+                    "quote characters: a quote is probably left open here, so the following rows were read "
+                    "into this one. Nothing was dropped: check the quoting in the source and ingest again.")
     for rec in records:
         del rec["__start__"]
     frame = pd.DataFrame.from_records(records, columns=header + ["__row__", "__order__", "__warning__"])
     return frame, problems, warnings
+
+
+def _shape(value: str) -> str:
+    """The shape of an id: digits as 9, letters as a, runs collapsed.
+
+    >>> _shape("12"), _shape("c00017"), _shape("anden")
+    ('9', 'a9', 'a')
+    """
+    shape = re.sub(r"[^\W\d_]", "a", re.sub(r"\d", "9", value.strip()))
+    return re.sub(r"(.)\1+", r"\1", shape)
+
+
+def _holds_row_like_lines(rec: dict, header: list[str], delimiter: str, id_shapes: set[str]) -> bool:
+    """True when a cell of ``rec`` has a line (after its first) that parses as a full row of ``header``.
+
+    Used only when the file's quotes are unbalanced: with an unclosed quote such lines are
+    the rows the quote swallowed. The line's first field must have the shape of the first
+    column's values (see :func:`_shape`), so that ordinary multi-line answers are not suspected.
+
+    >>> _holds_row_like_lines({"id": "1", "text": 'open\\n2,next row'}, ["id", "text"], ",", {"9"})
+    True
+    >>> _holds_row_like_lines({"id": "1", "text": "Første linje\\nanden, linje"}, ["id", "text"], ",", {"9"})
+    False
+    """
+    for col in header:
+        value = rec.get(col)
+        if not isinstance(value, str) or "\n" not in value:
+            continue
+        for line in value.splitlines()[1:]:
+            fields = next(csv.reader([line], delimiter=delimiter), [])
+            if len(fields) == len(header) and fields[0].strip() and _shape(fields[0]) in id_shapes:
+                return True
+    return False
 
 
 def _ends_inside_quote(text: str, start_line: int, delimiter: str) -> bool:
