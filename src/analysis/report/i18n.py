@@ -212,6 +212,8 @@ def localise_figure_text(value: str, language: str | None) -> str:
     lang = language_of(language)
     if lang == "en" or not value:
         return value
+    if "\n" in value:  # an axis label with a note below it: each line on its own
+        return "\n".join(localise_figure_text(line, lang) for line in value.split("\n"))
     stripped = value.strip()
     terms = FIGURE_TERMS.get(lang, {})
     if stripped in terms:
@@ -225,4 +227,17 @@ def localise_figure_text(value: str, language: str | None) -> str:
         out = out.replace(english, own)
     if out.startswith("responses in group"):
         out = out.replace("responses in group", terms.get("responses in group", "responses in group"), 1)
-    return out
+    return _type_words(out, lang)
+
+
+def _type_words(value: str, language: str) -> str:
+    """Respondent types named inside a longer text ("citizen (n=18)", "3 · local council").
+
+    >>> _type_words("local council (n=7)", "da"), _type_words("3 · citizen", "de")
+    ('lokaludvalg (n=7)', '3 · Bürger/in')
+    """
+    for key, own in RESPONDENT_TYPES.get(language, {}).items():
+        english = key.replace("_", " ")
+        if len(english) >= 5 and english in value:
+            value = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", own, value)
+    return value
