@@ -7,6 +7,7 @@ from analysis.report.i18n import localise_figure_text
 
 @pytest.mark.parametrize("english, danish", [
     ("citizen (n=18)", "borger (n=18)"),
+    ("all (n=35)", "alle (n=35)"),
     ("12 · local council (n=1)", "12 · lokaludvalg (n=1)"),
     ("share of segments\n(unit: segment · interval: wilson)", "andel af sætninger\n(enhed: sætning · interval: Wilson)"),
     ("odds ratio of raising the priority vs citizen\n(logistic regression, adjusted for response length, "

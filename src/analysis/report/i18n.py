@@ -240,4 +240,6 @@ def _type_words(value: str, language: str) -> str:
         english = key.replace("_", " ")
         if len(english) >= 5 and english in value:
             value = re.sub(rf"(?<![\w-]){re.escape(english)}(?![\w-])", own, value)
+        elif value.startswith(english + " (n="):  # short names ("all") only as a legend entry
+            value = own + value[len(english):]
     return value
