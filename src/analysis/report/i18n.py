@@ -51,6 +51,10 @@ FIGURE_CAPTIONS: dict[str, dict[str, str]] = {c: dict(d["figure_captions"]) for 
 #: Parts of longer figure texts ("chosen k = 3", "not raised · …"), replaced wherever they occur.
 FIGURE_PHRASES: dict[str, tuple[tuple[str, str], ...]] = {
     c: tuple((str(a), str(b)) for a, b in d["figure_phrases"]) for c, d in _TABLES.items() if d["figure_phrases"]}
+#: Ingest statuses and the English reasons written at ingest, in each language.
+INGEST_STATUSES: dict[str, dict[str, str]] = {c: dict(d.get("ingest_statuses") or {}) for c, d in _TABLES.items()}
+INGEST_REASONS: dict[str, tuple[tuple[re.Pattern, str], ...]] = {
+    c: tuple((re.compile(str(a)), str(b)) for a, b in (d.get("ingest_reasons") or ())) for c, d in _TABLES.items()}
 _DECIMAL = {c: str(d["decimal"]) for c, d in _TABLES.items() if str(d["decimal"]) != "."}
 _THOUSANDS = {c: str(d["thousands"]) for c, d in _TABLES.items()}
 
@@ -128,6 +132,36 @@ def respondent_type(language: str | None, value: Any) -> str:
     key = str(value)
     names = RESPONDENT_TYPES.get(language_of(language), RESPONDENT_TYPES["en"])
     return names.get(key, key.replace("_", " "))
+
+
+def ingest_status(language: str | None, value: Any) -> str:
+    """An ingest status (``attachment_only``) as words in ``language``.
+
+    >>> ingest_status("da", "attachment_only"), ingest_status("en", "attachment_only")
+    ('kun bilag', 'attachment_only')
+    """
+    key = str(value)
+    return INGEST_STATUSES.get(language_of(language), {}).get(key, key)
+
+
+def ingest_reason(language: str | None, value: Any) -> str:
+    """An ingest reason in ``language``: each known English sentence replaced, the rest kept.
+
+    Numbers in the sentence ("8,000 characters") are written as numbers of the language.
+
+    >>> ingest_reason("da", "a.txt: exactly 8,000 characters, a known export limit; the text was probably "
+    ...               "cut off. Get the full text from the platform if you can.")[:32]
+    'a.txt: præcis 8.000 tegn, en ken'
+    """
+    lang = language_of(language)
+    out = str(value)
+    for pattern, template in INGEST_REASONS.get(lang, ()):
+        def fill(m: re.Match, template: str = template) -> str:
+            parts = {k: (number(int(v.replace(",", "")), lang) if k in ("n", "limit") else v)
+                     for k, v in m.groupdict().items()}
+            return template.format(**parts)
+        out = pattern.sub(fill, out)
+    return out
 
 
 def stance(language: str | None, value: Any) -> str:

@@ -275,7 +275,8 @@ def _priority_goals(study: StudyConfig | None) -> dict[str, tuple[str, ...]]:
 
 def _method(facts: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], study: StudyConfig | None,
             lang: str, n_priorities: int) -> list[Block]:
-    counts = ", ".join(f"{k}: {v}" for k, v in facts["statuses"].items()) or i18n.text(lang, "none")
+    counts = ", ".join(f"{i18n.ingest_status(lang, k)}: {v}" for k, v in facts["statuses"].items()) \
+        or i18n.text(lang, "none")
     blocks = [Block("h2", i18n.text(lang, "method")),
               Block("p", i18n.text(lang, "method_read", counts=counts))]
     ingest = _inputs(tables)
@@ -287,7 +288,8 @@ def _method(facts: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], study:
             continue
         blocks.append(Block("h3", i18n.text(lang, title)))
         blocks.append(Block("table", headers=headers,
-                            rows=tuple((r.get("source", ""), r.get("status", ""), r.get("reason", ""))
+                            rows=tuple((r.get("source", ""), i18n.ingest_status(lang, r.get("status", "")),
+                                        i18n.ingest_reason(lang, r.get("reason", "")))
                                        for _, r in rows.iterrows()),
                             extra={"empty": i18n.text(lang, "none")}))
     blocks.append(Block("p", i18n.text(lang, "method_redaction", n=facts["redacted"])))
