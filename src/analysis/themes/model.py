@@ -39,7 +39,7 @@ from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme_fit,
                                       no_clear_theme, theme_label, theme_sums)
-from analysis.themes.features import TermFeatures
+from analysis.themes.features import TermFeatures, distinct_rows
 from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
 from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
                                         weigh_in_chunks)
@@ -53,6 +53,23 @@ _NOT_EVIDENCE = {
     "signature": "signature or sender line: names a person and says little else",
     "furniture": "page furniture: a number or list marker alone",
 }
+
+
+def _kinds_once(texts, kind, language: str) -> list[str]:
+    """:func:`~analysis.themes.policy.segment_kinds`, judged once per distinct (text, kind).
+
+    >>> _kinds_once(["Kære udvalg,", "Flere træer.", "Kære udvalg,"], None, "da")
+    ['greeting', 'content', 'greeting']
+    """
+    given = [None] * len(texts) if kind is None else list(kind)
+    if len(given) != len(texts):
+        return segment_kinds(texts, given, language)  # its message
+    given = [None if k is None or (isinstance(k, float) and k != k) else str(k) for k in given]
+    where: dict = {}
+    pos = [where.setdefault(pair, len(where)) for pair in zip(texts, given)]
+    pairs = list(where)
+    out = segment_kinds([t for t, _ in pairs], None if kind is None else [k for _, k in pairs], language)
+    return [out[j] for j in pos]
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
@@ -213,14 +230,15 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             groups = [str(g) for g in groups]
             if len(groups) != n_all:
                 raise ValueError(f"groups has {len(groups)} entries but X has {n_all}.")
-        kinds = segment_kinds(texts, kind, self.language)
+        kinds = _kinds_once(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
                                       extra_stop_words=stop_extra)
         # One walk of the segments: their content-word counts here, their terms below.
         walked = self.features_.walk_texts(texts)
-        counts = np.array([sum(1 for term, _ in row if term is not None) for row in walked])
+        uniq, _, pos = distinct_rows(walked)
+        counts = np.array([sum(1 for term, _ in row if term is not None) for row in uniq])[pos]
         reasons = self._skip_reasons(texts, kinds, counts)
         self.unit_, self.unit_reason_ = choose_unit(self.unit, texts, groups, reasons)
         seg_kept = np.array([i for i in range(n_all) if i not in reasons], dtype=int)
