@@ -287,12 +287,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         sums = theme_sums(W_fit, self._Xs)
         if sample is None:
             return W_fit, main_theme_fit(W_fit, self._Xs, normalize(sums)), sums
-        Xs = self._Xs
-        avg = np.sqrt(Xs.data.sum() / max(Xs.shape[0] * Xs.shape[1], 1) / W_fit.shape[1])
         self._Xs = None  # the sample's smoothed rows: not kept (nor shipped to Dask workers)
         for name in ("X", "Xs", "svd"):
             self._data.pop(name, None)
-        W, fit = weigh_in_chunks(Xd, self._smooth, self.estimator_, normalize(sums), avg=avg)
+        W, fit = weigh_in_chunks(Xd, self._smooth, self.estimator_, normalize(sums))
         return W, fit, sums
 
     def _stop_extra(self, texts, kinds) -> tuple[str, ...]:

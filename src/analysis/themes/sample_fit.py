@@ -57,17 +57,17 @@ def sample_rows(n: int, size: int | None, random_state: int = 0) -> np.ndarray |
     return np.sort(rng.choice(n, size=int(size), replace=False))
 
 
-def nmf_weights(Xs, H: np.ndarray, *, avg: float, tol: float = 1e-4,
+def nmf_weights(Xs, H: np.ndarray, *, tol: float = 1e-4,
                 max_iter: int = 400) -> np.ndarray:
     """Non-negative weights ``W`` minimising ``||Xs - W H||`` with the themes ``H`` fixed.
 
     The coordinate descent of scikit-learn's ``NMF.transform`` (same update, same start
-    ``avg``, same stopping rule), but ``Xs Hᵀ`` is computed once instead of once per
+    at 0, same stopping rule), but ``Xs Hᵀ`` is computed once instead of once per
     iteration: with ``H`` fixed it does not change. Float64.
 
     >>> import scipy.sparse as sp
     >>> H = np.array([[1.0, 0.0], [0.0, 1.0]])
-    >>> nmf_weights(sp.csr_matrix([[2.0, 0.0], [0.0, 3.0]]), H, avg=0.5).round(3).tolist()
+    >>> nmf_weights(sp.csr_matrix([[2.0, 0.0], [0.0, 3.0]]), H).round(3).tolist()
     [[2.0, 0.0], [0.0, 3.0]]
     """
     from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
@@ -75,7 +75,7 @@ def nmf_weights(Xs, H: np.ndarray, *, avg: float, tol: float = 1e-4,
     Ht = np.ascontiguousarray(np.asarray(H, dtype=np.float64).T)
     HHt = Ht.T @ Ht
     XHt = np.ascontiguousarray(np.asarray(Xs @ Ht, dtype=np.float64))
-    W = np.full((Xs.shape[0], Ht.shape[1]), float(avg))
+    W = np.zeros((Xs.shape[0], Ht.shape[1]))
     perm = np.arange(Ht.shape[1], dtype=np.intp)
     violation_init = None
     for _ in range(max_iter):
@@ -87,7 +87,7 @@ def nmf_weights(Xs, H: np.ndarray, *, avg: float, tol: float = 1e-4,
     return W
 
 
-def weigh_in_chunks(Xd, smooth, estimator, centroids: np.ndarray, *, avg: float,
+def weigh_in_chunks(Xd, smooth, estimator, centroids: np.ndarray, *,
                     chunk: int = CHUNK_DOCUMENTS) -> tuple[np.ndarray, np.ndarray]:
     """Theme weights of every row of ``Xd`` and each row's fit with its main theme.
 
@@ -99,7 +99,7 @@ def weigh_in_chunks(Xd, smooth, estimator, centroids: np.ndarray, *, avg: float,
     >>> from sklearn.decomposition import NMF
     >>> X = sp.csr_matrix(np.kron(np.eye(2), np.ones((3, 2))))
     >>> est = NMF(2, init="nndsvda", random_state=0).fit(X)
-    >>> W, fit = weigh_in_chunks(X, lambda M: M, est, np.eye(2, 4), avg=0.1, chunk=4)
+    >>> W, fit = weigh_in_chunks(X, lambda M: M, est, np.eye(2, 4), chunk=4)
     >>> W.shape, fit.shape
     ((6, 2), (6,))
     """
@@ -110,7 +110,7 @@ def weigh_in_chunks(Xd, smooth, estimator, centroids: np.ndarray, *, avg: float,
     fit = np.zeros(n)
     for a in range(0, n, chunk):
         Xs = smooth(Xd[a:a + chunk])
-        W[a:a + chunk] = nmf_weights(Xs, estimator.components_, avg=avg, tol=estimator.tol,
+        W[a:a + chunk] = nmf_weights(Xs, estimator.components_, tol=estimator.tol,
                                      max_iter=estimator.max_iter)
         fit[a:a + chunk] = main_theme_fit(W[a:a + chunk], Xs, centroids)
     return W, fit
