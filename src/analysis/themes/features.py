@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.text import WORD_RE, check_language, lemma, stem, stop_words
+from analysis.themes.repeats import distinct_rows, shared_rows
 
 # ---------------------------------------------------------------------------
 # Features for theme discovery: normalised terms, multi-word terms, TF-IDF.
@@ -123,35 +124,6 @@ def normalize_terms(
     return [[term for term, _ in norm.walk("" if t is None else str(t))] for t in texts]
 
 
-def distinct_rows(rows: Sequence[Sequence]) -> tuple[list, list[int], list[int]]:
-    """The distinct row objects of ``rows`` (by identity: repeated texts share one walk),
-    how often each occurs, and the position in the distinct list of every row.
-
-    >>> a, b = ["x"], ["y"]
-    >>> distinct_rows([a, b, a])
-    ([['x'], ['y']], [2, 1], [0, 1, 0])
-    """
-    where: dict[int, int] = {}
-    uniq: list = []
-    counts: list[int] = []
-    pos = []
-    for row in rows:
-        j = where.setdefault(id(row), len(uniq))
-        if j == len(uniq):
-            uniq.append(row)
-            counts.append(0)
-        counts[j] += 1
-        pos.append(j)
-    return uniq, counts, pos
-
-
-def _shared(rows: Sequence[Sequence], make) -> list:
-    """``[make(row) for row in rows]``, computed once per distinct row object (shared)."""
-    uniq, _, pos = distinct_rows(rows)
-    made = [make(row) for row in uniq]
-    return [made[j] for j in pos]
-
-
 def _ngrams(row: Sequence[str | None], n: int) -> list[tuple[str, ...]]:
     out = []
     for i in range(len(row) - n + 1):
@@ -247,7 +219,7 @@ def join_multiword_terms(docs: Sequence[Sequence[str | None]],
                 words.extend(found[n])
         return words
 
-    return _shared(docs, join)  # once per distinct row object (repeated texts share one)
+    return shared_rows(docs, join)  # once per distinct row object (repeated texts share one)
 
 
 def document_frequency_limits(n_docs: int) -> tuple[int, float]:
@@ -358,7 +330,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         return self._analyze_walked(self._walk_all(texts))
 
     def _analyze_walked(self, walked) -> list[list[str]]:
-        docs = _shared(walked, _terms_of)
+        docs = shared_rows(walked, _terms_of)
         terms = self.multiword_terms_["term"].tolist() if self.multiword else []
         return join_multiword_terms(docs, terms, max_n=self.max_n)
 
@@ -442,7 +414,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._check_params()
-        docs = _shared(walked, _terms_of)
+        docs = shared_rows(walked, _terms_of)
         if self.multiword:
             self.multiword_terms_ = find_multiword_terms(
                 docs, max_n=self.max_n, min_count=self.min_count, min_npmi=self.min_npmi)

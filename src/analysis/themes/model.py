@@ -26,7 +26,6 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from typing import Any, Iterable, Sequence
 
@@ -39,8 +38,9 @@ from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme_fit,
                                       no_clear_theme, theme_label, theme_sums)
-from analysis.themes.features import TermFeatures, distinct_rows
-from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
+from analysis.themes.features import TermFeatures
+from analysis.themes.policy import CONTENT_KINDS, sender_names, title_words
+from analysis.themes.repeats import distinct_rows, kinds_once
 from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
                                         weigh_in_chunks)
 from analysis.themes.unit import choose_unit, join_by_group, join_walks
@@ -53,23 +53,6 @@ _NOT_EVIDENCE = {
     "signature": "signature or sender line: names a person and says little else",
     "furniture": "page furniture: a number or list marker alone",
 }
-
-
-def _kinds_once(texts, kind, language: str) -> list[str]:
-    """:func:`~analysis.themes.policy.segment_kinds`, judged once per distinct (text, kind).
-
-    >>> _kinds_once(["Kære udvalg,", "Flere træer.", "Kære udvalg,"], None, "da")
-    ['greeting', 'content', 'greeting']
-    """
-    given = [None] * len(texts) if kind is None else list(kind)
-    if len(given) != len(texts):
-        return segment_kinds(texts, given, language)  # its message
-    given = [None if k is None or (isinstance(k, float) and k != k) else str(k) for k in given]
-    where: dict = {}
-    pos = [where.setdefault(pair, len(where)) for pair in zip(texts, given)]
-    pairs = list(where)
-    out = segment_kinds([t for t, _ in pairs], None if kind is None else [k for _, k in pairs], language)
-    return [out[j] for j in pos]
 
 
 class ThemeModel(TransformerMixin, BaseEstimator):
@@ -230,7 +213,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             groups = [str(g) for g in groups]
             if len(groups) != n_all:
                 raise ValueError(f"groups has {len(groups)} entries but X has {n_all}.")
-        kinds = _kinds_once(texts, kind, self.language)
+        kinds = kinds_once(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
@@ -258,8 +241,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         doc_walks = ([walked[i] for i in seg_kept] if self.unit_ == "segment"
                      else join_walks(walked, seg_kept, doc_of_segment, len(doc_texts)))
         Xd = self._fit_features(doc_walks, doc_groups)
-        sample = (sample_rows(Xd.shape[0], check_fit_sample(self.fit_sample), self.random_state)
-                  if self.backend == "nmf" else None)
+        fit_sample = check_fit_sample(self.fit_sample)
+        sample = sample_rows(Xd.shape[0], fit_sample, self.random_state) if self.backend == "nmf" else None
         Xfit = Xd if sample is None else Xd[sample]
         self._Xs = self._smooth(Xfit)
         W_docs, per_theme_stab, est, k = self._fit_k(
@@ -558,33 +541,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         >>> m.merge_themes([1, 2]).n_themes_
         2
         """
+        from analysis.themes.editing import merged_model
+
         self._check_fitted()
-        ids = sorted({int(i) for i in ids})
-        unknown = [i for i in ids if i not in set(self.theme_ids_.tolist())]
-        if unknown or len(ids) < 2:
-            raise ValueError(f"merge_themes needs two or more existing theme ids; got {ids}, "
-                             f"unknown {unknown}; the themes are {self.theme_ids_.tolist()}.")
-        new = copy.copy(self)
-        pos = {t: j for j, t in enumerate(self.theme_ids_)}
-        keep = [t for t in self.theme_ids_ if t not in ids[1:]]
-        M = np.zeros((len(self.theme_ids_), len(keep)))
-        for j, t in enumerate(self.theme_ids_):
-            M[j, keep.index(ids[0] if t in ids else t)] = 1.0
-        new.weights_ = self.weights_ @ M
-        new._Wdocs = self._Wdocs @ M
-        new._set_theme_sums(M.T @ self._theme_sums)
-        base = getattr(self, "_merge_map", None)
-        new._merge_map = (np.eye(len(self._order))[:, self._order] if base is None else base) @ M
-        new.theme_ids_ = np.asarray(keep)
-        new.assigned_ = np.array([ids[0] if a in ids else a for a in self.assigned_], dtype=int)
-        sel = [pos[t] for t in keep]
-        new.seeds_ = ["+".join(s for s in (self.seeds_[pos[i]] for i in ids) if s)
-                      if t == ids[0] else self.seeds_[pos[t]] for t in keep]
-        stab = self.stability_.copy()
-        stab[pos[ids[0]]] = np.nanmin(self.stability_[[pos[i] for i in ids]])
-        new.stability_ = stab[sel]
-        new.n_themes_ = len(keep)
-        new._describe()
-        if label is not None:
-            new.labels_ = [label if t == ids[0] else lab for t, lab in zip(keep, new.labels_)]
-        return new
+        return merged_model(self, ids, label)
