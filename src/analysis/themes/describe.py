@@ -40,13 +40,26 @@ def theme_vectors(W: np.ndarray, Xs) -> np.ndarray:
     >>> theme_vectors(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[3.0, 0.0], [0.0, 2.0]])).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
+    from sklearn.preprocessing import normalize
+
+    return normalize(theme_sums(W, Xs))
+
+
+def theme_sums(W: np.ndarray, Xs) -> np.ndarray:
+    """Themes × terms sums of the documents' unit rows of ``Xs``, each weighted by the
+    document's share of weight in the theme (:func:`theme_vectors` before normalising;
+    linear in ``W``, so merged themes' sums are the sums of their sums).
+
+    >>> theme_sums(np.array([[1.0, 1.0], [0.0, 2.0]]), np.array([[3.0, 0.0], [0.0, 2.0]])).tolist()
+    [[0.5, 0.0], [0.5, 1.0]]
+    """
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
     W = np.clip(np.asarray(W, dtype=float), 0, None)
     tot = W.sum(axis=1)
     Wn = np.divide(W, tot[:, None], out=np.zeros_like(W), where=tot[:, None] > 0)
-    return normalize(np.asarray((normalize(sp.csr_matrix(Xs, dtype=np.float64)).T @ Wn).T))
+    return np.asarray((normalize(sp.csr_matrix(Xs, dtype=np.float64)).T @ Wn).T)
 
 
 def main_theme_fit(W: np.ndarray, Xs, C: np.ndarray) -> np.ndarray:

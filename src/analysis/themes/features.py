@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.text import WORD_RE, check_language, lemma, stem, stop_words
+from analysis.themes.repeats import distinct_rows, shared_rows
 
 # ---------------------------------------------------------------------------
 # Features for theme discovery: normalised terms, multi-word terms, TF-IDF.
@@ -159,19 +160,20 @@ def find_multiword_terms(
 
     if min_count is None:
         min_count = 1 if len(docs) < 30 else 2
+    uniq, times, _ = distinct_rows(docs)  # a repeated document counts once per copy
     unigram: dict[str, int] = {}
     total = 0
-    for row in docs:
+    for row, c in zip(uniq, times):
         for t in row:
             if t is not None:
-                unigram[t] = unigram.get(t, 0) + 1
-                total += 1
+                unigram[t] = unigram.get(t, 0) + c
+                total += c
     rows = []
     for n in range(2, max_n + 1):
         counts: dict[tuple[str, ...], int] = {}
-        for row in docs:
+        for row, c in zip(uniq, times):
             for gram in _ngrams(row, n):
-                counts[gram] = counts.get(gram, 0) + 1
+                counts[gram] = counts.get(gram, 0) + c
         for gram, c in counts.items():
             if c < min_count or len(set(gram)) < n:
                 continue
@@ -198,8 +200,8 @@ def join_multiword_terms(docs: Sequence[Sequence[str | None]],
     wanted = {tuple(t.split(" ")) for t in terms if " " in t and len(t.split(" ")) <= max_n}
     sizes = sorted({len(t) for t in wanted})
     firsts = {t[0] for t in wanted}
-    out = []
-    for row in docs:
+
+    def join(row):
         words = [t for t in row if t is not None]
         if sizes and any(t in firsts for t in words):
             found: dict[int, list[str]] = {n: [] for n in sizes}
@@ -215,8 +217,9 @@ def join_multiword_terms(docs: Sequence[Sequence[str | None]],
                         found[n].append(" ".join(gram))
             for n in sizes:
                 words.extend(found[n])
-        out.append(words)
-    return out
+        return words
+
+    return shared_rows(docs, join)  # once per distinct row object (repeated texts share one)
 
 
 def document_frequency_limits(n_docs: int) -> tuple[int, float]:
@@ -304,7 +307,15 @@ class TermFeatures(TransformerMixin, BaseEstimator):
 
     def _walk_all(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:
         norm = self._normalizer()
-        return [norm.walk("" if t is None else str(t)) for t in texts]
+        memo: dict[str, list] = {}  # a repeated text (form letters) is walked once, its walk shared
+        out = []
+        for t in texts:
+            t = "" if t is None else str(t)
+            row = memo.get(t)
+            if row is None:
+                row = memo[t] = norm.walk(t)
+            out.append(row)
+        return out
 
     def walk_texts(self, texts: Iterable[str]) -> list[list[tuple[str | None, str | None]]]:
         """``(term, written form)`` per token of each text, as :meth:`transform_walked` takes.
@@ -319,7 +330,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         return self._analyze_walked(self._walk_all(texts))
 
     def _analyze_walked(self, walked) -> list[list[str]]:
-        docs = [[t for t, _ in row] for row in walked]
+        docs = shared_rows(walked, _terms_of)
         terms = self.multiword_terms_["term"].tolist() if self.multiword else []
         return join_multiword_terms(docs, terms, max_n=self.max_n)
 
@@ -403,7 +414,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._check_params()
-        docs = [[t for t, _ in row] for row in walked]
+        docs = shared_rows(walked, _terms_of)
         if self.multiword:
             self.multiword_terms_ = find_multiword_terms(
                 docs, max_n=self.max_n, min_count=self.min_count, min_npmi=self.min_npmi)
@@ -414,12 +425,13 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         # Most frequent written form of each term and multi-word term.
         counts: dict[str, dict[str, int]] = {}
         mw = set(self.multiword_terms_["term"])
-        for row in walked:
+        uniq, times, _ = distinct_rows(walked)
+        for row, c in zip(uniq, times):
             for i, (term, word) in enumerate(row):
                 if term is None:
                     continue
                 counts.setdefault(term, {}).setdefault(word, 0)
-                counts[term][word] += 1
+                counts[term][word] += c
                 for n in range(2, self.max_n + 1):
                     part = row[i:i + n]
                     if len(part) == n and all(p[0] is not None for p in part):
@@ -427,7 +439,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
                         if key in mw:
                             surf = " ".join(p[1] for p in part)  # type: ignore[misc]
                             counts.setdefault(key, {}).setdefault(surf, 0)
-                            counts[key][surf] += 1
+                            counts[key][surf] += c
         self.surface_ = {t: sorted(f.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                          for t, f in counts.items()}
         n_docs = sum(1 for d in analysed if d)
@@ -496,6 +508,10 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         ['bus', 'metro', 'tog']
         """
         return self.vectorizer_.get_feature_names_out()
+
+
+def _terms_of(row):
+    return [t for t, _ in row]
 
 
 def _identity(doc):

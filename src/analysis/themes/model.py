@@ -26,7 +26,6 @@
 
 from __future__ import annotations
 
-import copy
 import warnings
 from typing import Any, Iterable, Sequence
 
@@ -37,10 +36,13 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
-from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, no_clear_theme,
-                                      theme_fit, theme_label)
+from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme_fit,
+                                      no_clear_theme, theme_label, theme_sums)
 from analysis.themes.features import TermFeatures
-from analysis.themes.policy import CONTENT_KINDS, segment_kinds, sender_names, title_words
+from analysis.themes.policy import CONTENT_KINDS, sender_names, title_words
+from analysis.themes.repeats import distinct_rows, kinds_once
+from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
+                                        weigh_in_chunks)
 from analysis.themes.unit import choose_unit, join_by_group, join_walks
 from analysis.themes.vectors import (PLACEHOLDER_WORDS, _row_normalize, _term_vectors,
                                      npmi_coherence, smooth_terms, term_similarity)
@@ -106,6 +108,10 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     cache_dir : path or None
         Folder for cached embeddings (backend "embeddings").
     max_iter : int, >= 1
+    fit_sample : int or None
+        NMF only: above this many documents the themes are fitted on a random sample of
+        this many and every document is weighed by transform (see
+        :mod:`analysis.themes.sample_fit`); None fits every document.
     random_state : int
 
     Attributes
@@ -142,7 +148,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                  min_terms: int = 1, k_range: Sequence[int] | None = None,
                  k_criterion: str = "eigengap", n_runs: int = 4, threshold: float = 0.2,
                  min_fit: float = 0.05, n_top_terms: int = 10, seed_terms=None,
-                 cache_dir=None, max_iter: int = 400, random_state: int = 0):
+                 cache_dir=None, max_iter: int = 400,
+                 fit_sample: int | None = FIT_SAMPLE_DOCUMENTS, random_state: int = 0):
         self.n_themes = n_themes
         self.language = language
         self.backend = backend
@@ -164,6 +171,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.seed_terms = seed_terms
         self.cache_dir = cache_dir
         self.max_iter = max_iter
+        self.fit_sample = fit_sample
         self.random_state = random_state
 
     # -- fit ------------------------------------------------------------------------------
@@ -205,14 +213,15 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             groups = [str(g) for g in groups]
             if len(groups) != n_all:
                 raise ValueError(f"groups has {len(groups)} entries but X has {n_all}.")
-        kinds = segment_kinds(texts, kind, self.language)
+        kinds = kinds_once(texts, kind, self.language)
         stop_extra = self._stop_extra(texts, kinds)
         self.stop_words_ = stop_extra
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
                                       extra_stop_words=stop_extra)
         # One walk of the segments: their content-word counts here, their terms below.
         walked = self.features_.walk_texts(texts)
-        counts = np.array([sum(1 for term, _ in row if term is not None) for row in walked])
+        uniq, _, pos = distinct_rows(walked)
+        counts = np.array([sum(1 for term, _ in row if term is not None) for row in uniq])[pos]
         reasons = self._skip_reasons(texts, kinds, counts)
         self.unit_, self.unit_reason_ = choose_unit(self.unit, texts, groups, reasons)
         seg_kept = np.array([i for i in range(n_all) if i not in reasons], dtype=int)
@@ -232,16 +241,40 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         doc_walks = ([walked[i] for i in seg_kept] if self.unit_ == "segment"
                      else join_walks(walked, seg_kept, doc_of_segment, len(doc_texts)))
         Xd = self._fit_features(doc_walks, doc_groups)
-        W_docs, per_theme_stab, est, k = self._fit_k(Xd, doc_texts)
+        fit_sample = check_fit_sample(self.fit_sample)
+        sample = sample_rows(Xd.shape[0], fit_sample, self.random_state) if self.backend == "nmf" else None
+        Xfit = Xd if sample is None else Xd[sample]
+        self._Xs = self._smooth(Xfit)
+        W_docs, per_theme_stab, est, k = self._fit_k(
+            Xfit, doc_texts if sample is None else [doc_texts[i] for i in sample])
         self.estimator_ = est
+        W_docs, fit_docs, sums = self._weigh_documents(Xd, W_docs, sample)
         Xseg = Xd if self.unit_ == "segment" else self.features_.transform_walked([walked[i] for i in seg_kept])
         W = np.zeros((n_all, k))
         W[seg_kept] = _row_normalize(W_docs)[doc_of_segment]
         for i in seg_kept[W[seg_kept].sum(axis=1) == 0]:
             reasons[int(i)] = ("no theme weight: none of its words is in the theme vocabulary "
                                "(too rare or too common in this corpus)")
-        self._finish(W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, per_theme_stab, reasons)
+        self._finish(W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, fit_docs, sums,
+                     per_theme_stab, reasons)
         return self
+
+    def _smooth(self, X):
+        return smooth_terms(X, self.term_similarity_, self.smoothing, self.smoothing_terms)
+
+    def _weigh_documents(self, Xd, W_fit, sample):
+        """Weights, fits with the main theme and theme sums (:func:`theme_sums`) of every
+        document: from the fit itself, or, after a sample fit, by transform."""
+        from sklearn.preprocessing import normalize
+
+        sums = theme_sums(W_fit, self._Xs)
+        if sample is None:
+            return W_fit, main_theme_fit(W_fit, self._Xs, normalize(sums)), sums
+        self._Xs = None  # the sample's smoothed rows: not kept (nor shipped to Dask workers)
+        for name in ("X", "Xs", "svd"):
+            self._data.pop(name, None)
+        W, fit = weigh_in_chunks(Xd, self._smooth, self.estimator_, normalize(sums))
+        return W, fit, sums
 
     def _stop_extra(self, texts, kinds) -> tuple[str, ...]:
         extra = set(str(w).lower() for w in self.extra_stop_words) | set(PLACEHOLDER_WORDS)
@@ -272,7 +305,6 @@ class ThemeModel(TransformerMixin, BaseEstimator):
             self._coherence_binary = Xd
         self.terms_ = np.asarray(self.features_.get_feature_names_out(), dtype=object)
         self.term_similarity_ = term_similarity(Xd, max_neighbors=200 if Xd.shape[1] > 5000 else None)
-        self._Xs = smooth_terms(Xd, self.term_similarity_, self.smoothing, self.smoothing_terms)
         self.n_features_in_ = 1
         return Xd
 
@@ -366,13 +398,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
                           stacklevel=5)
         return ks
 
-    def _finish(self, W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, per_theme_stab, reasons) -> None:
+    def _finish(self, W, Xd, Xseg, seg_kept, doc_of_segment, W_docs, fit_docs, sums,
+                per_theme_stab, reasons) -> None:
         """Order themes by size; term vectors, the no-clear-theme group, labels."""
         k = W.shape[1]
         Wk = W[seg_kept]
         has = Wk.sum(axis=1) > 0
         dom = np.where(has, Wk.argmax(axis=1), -1)
-        fit_docs = theme_fit(W_docs, self._Xs)
         none_docs, self.fit_threshold_ = no_clear_theme(W_docs, fit_docs, self.min_fit)
         fit = fit_docs[doc_of_segment]
         clear = has & ~none_docs[doc_of_segment]
@@ -385,6 +417,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self._Wdocs = W_docs[:, order]
         self._kept = seg_kept
         self._order = order
+        self._set_theme_sums(sums[order])
         self.weights_ = W[:, order]
         assigned = np.full(W.shape[0], -1, dtype=int)
         assigned[seg_kept] = np.where(clear, rank[np.maximum(dom, 0)] + 1, np.where(has, NO_THEME_ID, -1))
@@ -398,6 +431,14 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         self.n_themes_ = k
         self.theme_ids_ = np.arange(1, k + 1)
         self._describe()
+
+    def _set_theme_sums(self, sums: np.ndarray) -> None:
+        """Theme sums and unit vectors (``_fit_centroids``: what new texts' fits are measured
+        against, see :func:`analysis.scale.themes.no_clear_theme_of`)."""
+        from sklearn.preprocessing import normalize
+
+        self._theme_sums = sums
+        self._fit_centroids = normalize(sums)
 
     def _describe(self) -> None:
         self.components_ = _term_vectors(self._Wdocs, self._Xdocs)
@@ -500,32 +541,7 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         >>> m.merge_themes([1, 2]).n_themes_
         2
         """
+        from analysis.themes.editing import merged_model
+
         self._check_fitted()
-        ids = sorted({int(i) for i in ids})
-        unknown = [i for i in ids if i not in set(self.theme_ids_.tolist())]
-        if unknown or len(ids) < 2:
-            raise ValueError(f"merge_themes needs two or more existing theme ids; got {ids}, "
-                             f"unknown {unknown}; the themes are {self.theme_ids_.tolist()}.")
-        new = copy.copy(self)
-        pos = {t: j for j, t in enumerate(self.theme_ids_)}
-        keep = [t for t in self.theme_ids_ if t not in ids[1:]]
-        M = np.zeros((len(self.theme_ids_), len(keep)))
-        for j, t in enumerate(self.theme_ids_):
-            M[j, keep.index(ids[0] if t in ids else t)] = 1.0
-        new.weights_ = self.weights_ @ M
-        new._Wdocs = self._Wdocs @ M
-        base = getattr(self, "_merge_map", None)
-        new._merge_map = (np.eye(len(self._order))[:, self._order] if base is None else base) @ M
-        new.theme_ids_ = np.asarray(keep)
-        new.assigned_ = np.array([ids[0] if a in ids else a for a in self.assigned_], dtype=int)
-        sel = [pos[t] for t in keep]
-        new.seeds_ = ["+".join(s for s in (self.seeds_[pos[i]] for i in ids) if s)
-                      if t == ids[0] else self.seeds_[pos[t]] for t in keep]
-        stab = self.stability_.copy()
-        stab[pos[ids[0]]] = np.nanmin(self.stability_[[pos[i] for i in ids]])
-        new.stability_ = stab[sel]
-        new.n_themes_ = len(keep)
-        new._describe()
-        if label is not None:
-            new.labels_ = [label if t == ids[0] else lab for t, lab in zip(keep, new.labels_)]
-        return new
+        return merged_model(self, ids, label)
