@@ -49,7 +49,7 @@ import pandas as pd
 import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
-from analysis.text import check_language, lemma, tokenize
+from analysis.text import WORD_RE, check_language, lemma, tokenize
 from analysis.languages import get_language
 
 STANCES = ("support", "concern", "request", "neutral")
@@ -201,7 +201,7 @@ def _clause_ids(text: str, toks) -> list[int]:
     return out
 
 
-def _negation_scope(lows, lems, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
+def _negation_scope(lows, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
     """Tokens inside the scope of a negator (see the module docs)."""
     inside: set[int] = set()
     for i, low in enumerate(lows):
@@ -230,11 +230,22 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     'concern'
     """
     cues = cues or load_cues(language)
-    toks = tokenize(text)
-    lows = [t.text.lower() for t in toks]
+    lows = [w.lower() for w in WORD_RE.findall(text)]  # the words of tokenize(text), lower-cased
     lems = [lemma(w, language) for w in lows]
-    ignored: set[int] = set()
     hits = _hits_by_kind(cues, lows, lems)
+    question = text.rstrip().endswith("?")
+    low_text = text.lower().strip()
+    regex_hits = [(cls, weight, m) for cls, weight, rx in cues.regexes if (m := rx.search(low_text))]
+    if not (question or regex_hits or hits["phrases"] or hits["modals"] or hits["opposition"]):
+        return "neutral", "", {c: 0.0 for c in CUE_CLASSES}  # fast path: no cue of any kind
+    return _read_sentence(text, lows, hits, question, regex_hits, cues)
+
+
+def _read_sentence(text: str, lows: list[str], hits: dict[str, list], question: bool, regex_hits: list,
+                   cues: StanceCues) -> tuple[str, str, dict[str, float]]:
+    """Scope of negation, contrast, modals and questions over the cue hits of one text."""
+    toks = tokenize(text)
+    ignored: set[int] = set()
     for _, s, e in hits["ignore"]:
         ignored.update(range(s, e))
     clause = _clause_ids(text, toks)
@@ -246,13 +257,12 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
                            if not (e < len(lows) and lows[e] in cues.additive))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
-    negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
+    negated_at = _negation_scope(lows, clause, cues, not_neg | contrast_set)
     concessive_spans = []
     for _, s, e in hits["concessive"]:
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
-    question = text.rstrip().endswith("?")
 
     found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
     for (cls, weight, _cue), s, e in hits["phrases"]:
@@ -312,12 +322,9 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     if question and max(scores.values()) <= 0:
         scores["concern"] += QUESTION_WEIGHT  # a question with no cue is mostly rhetorical criticism
         evidence["concern"].append("?")
-    low_text = text.lower().strip()
-    for cls, weight, rx in cues.regexes:
-        m = rx.search(low_text)
-        if m:
-            scores[cls] += weight
-            evidence[cls].append(m.group(0).strip()[:60])
+    for cls, weight, m in regex_hits:
+        scores[cls] += weight
+        evidence[cls].append(m.group(0).strip()[:60])
     best = max(scores.values())
     if best <= 0:
         return "neutral", "", scores
@@ -338,14 +345,14 @@ def segment_stance(segments: pd.DataFrame, language: str = "da", *, cues_path: s
     if missing:
         raise ValueError(f"segments table lacks column(s) {sorted(missing)}; it needs segment_id and text.")
     cues = load_cues(check_language(language), str(cues_path) if cues_path else None)
-    texts = segments["text"].fillna("").astype(str)
-    uniq = pd.unique(texts)
-    res = {t: stance_of_text(t, language, cues) for t in uniq}
+    texts = np.asarray(segments["text"].fillna("").astype(str).tolist(), dtype=object)
+    codes, uniq = pd.factorize(texts)  # each distinct text is read once
+    res = [stance_of_text(t, language, cues) for t in uniq]
     out = pd.DataFrame({
         "segment_id": segments["segment_id"].astype(str).to_numpy(),
-        "stance": [res[t][0] for t in texts],
-        "cue": [res[t][1] for t in texts],
+        "stance": np.asarray([r[0] for r in res], dtype=object)[codes],
+        "cue": np.asarray([r[1] for r in res], dtype=object)[codes],
     })
     for c in CUE_CLASSES:
-        out[f"score_{c}"] = np.array([res[t][2][c] for t in texts], dtype=float)
+        out[f"score_{c}"] = np.asarray([r[2][c] for r in res], dtype=float)[codes]
     return out
