@@ -83,6 +83,9 @@ def evaluate(labels: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Scores of the cue classifier and of an all-neutral baseline on all / dev / held-out."""
     labels = labels.reset_index(drop=True).copy()
     labels["segment_id"] = labels.index.astype(str)
+    if "group" not in labels:
+        labels["group"] = labels["source"].astype(str) + "/" + labels["response_id"].astype(str)
+    labels["language"] = labels.get("language", "da")
     pred = segment_stance(labels, "da")["stance"]
     ho = labels["text"].map(held_out)
     out = {}
@@ -232,13 +235,13 @@ def reading(cv: pd.DataFrame, parts: pd.DataFrame) -> list[str]:
         "- The intervals are wide (about ±0.06 overall, ±0.1 to ±0.2 for de and en) because the gold set is "
         "small; a gain of 0.01–0.02 over the cues is inside them. Whether the learned model reaches 0.80 on "
         "segments the team has not seen is not settled by these numbers: the lower bounds are near 0.74.",
-        "- New cue mechanism: harm to, or no effect on, a goal is concern without a cue word ("hæmme", "
-        ""modarbejde", "ikke muligt", "has had zero impact on", "undermine", "not possible", "
-        ""verzögern", "keine Wirkung", "nicht möglich"). Bare noun-phrase proposals of the Polis comments "
-        "("Verlängerung der U3 ...", "After school activity centers ...") still fall to neutral.",
+        "- New cue mechanism: harm to, or no effect on, a goal is concern without a cue word (`hæmme`, "
+        "`modarbejde`, `ikke muligt`, `has had zero impact on`, `undermine`, `not possible`, `verzögern`, "
+        "`keine Wirkung`, `nicht möglich`). Bare noun-phrase proposals of the Polis comments "
+        "(`Verlängerung der U3 ...`, `After school activity centers ...`) still fall to neutral.",
         "- Mechanisms from the round before: German `keine/keinen/...` negate; opposition to a measure "
-        "("should never", "Kein X", "nicht weiter", "niemals", "aldrig tillade") is concern; bare "
-        "proposals ("More roundabouts", "Mehr Begrünung", "At der udarbejdes ...") are requests at weight 0.5.",
+        "(`should never`, `Kein X`, `nicht weiter`, `niemals`, `aldrig tillade`) is concern; bare "
+        "proposals (`More roundabouts`, `Mehr Begrünung`, `At der udarbejdes ...`) are requests at weight 0.5.",
         "- One person labelled every segment; there is no second coder, so no agreement figure. Support is rare "
         "in the gold (23 of 328).",
         "- The learned **priority** model is scored in `benchmarks/priority_model_quality.md`.",

@@ -39,7 +39,7 @@ copies it onto every priority the segment raises.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,7 @@ class StanceCues:
     not_negation: PhraseSet | None = None
     combined: PhraseSet | None = None
     additive: frozenset[str] = frozenset()
+    words: dict = field(default_factory=dict)  # lower-cased word → (lemma, phrases it can start)
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -166,6 +167,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         additive=frozenset(w.lower() for w in lists["additive"]),
     )
     cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
+    cues.combined._first_filter()
     return cues
 
 
@@ -184,6 +186,26 @@ def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
     out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
     for (kind, key), s, e in cues.combined.find(lows, lems):
         out[kind].append((key, s, e))
+    return out
+
+
+def _word_info(cues: StanceCues, low: str) -> tuple[str, tuple[int, ...]]:
+    """``(lemma, indices of the combined phrases it can start)`` of a lower-cased word, cached per cue set."""
+    lem = lemma(low, cues.language)
+    info = cues.words[low] = (lem, cues.combined._first_hits(low, lem))
+    return info
+
+
+def _hits_from_firsts(cues: StanceCues, lows, lems, firsts) -> dict[str, list]:
+    """:func:`_hits_by_kind` given each token's first-word hits (``PhraseSet.find`` without the lookups)."""
+    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
+    items = cues.combined.items
+    for i, first in enumerate(firsts):
+        for idx in first:
+            (kind, key), _, seq = items[idx]
+            end = PhraseSet._match(seq, lows, lems, i + 1, 1)
+            if end >= 0:
+                out[kind].append((key, i, end))
     return out
 
 
@@ -231,13 +253,16 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     """
     cues = cues or load_cues(language)
     lows = [w.lower() for w in WORD_RE.findall(text)]  # the words of tokenize(text), lower-cased
-    lems = [lemma(w, language) for w in lows]
-    hits = _hits_by_kind(cues, lows, lems)
+    words = cues.words
+    infos = [words.get(w) or _word_info(cues, w) for w in lows]
+    firsts = [f for _, f in infos]
     question = text.rstrip().endswith("?")
     low_text = text.lower().strip()
     regex_hits = [(cls, weight, m) for cls, weight, rx in cues.regexes if (m := rx.search(low_text))]
-    if not (question or regex_hits or hits["phrases"] or hits["modals"] or hits["opposition"]):
+    hits = _hits_from_firsts(cues, lows, [lem for lem, _ in infos], firsts) if any(firsts) else None
+    if not (question or regex_hits or (hits and (hits["phrases"] or hits["modals"] or hits["opposition"]))):
         return "neutral", "", {c: 0.0 for c in CUE_CLASSES}  # fast path: no cue of any kind
+    hits = hits or {k: [] for k in PHRASE_KINDS}
     return _read_sentence(text, lows, hits, question, regex_hits, cues)
 
 
