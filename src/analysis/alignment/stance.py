@@ -241,6 +241,9 @@ def _negation_scope(lows, clause, cues: StanceCues, blocked: set[int]) -> set[in
 def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = None) -> tuple[str, str, dict[str, float]]:
     """``(stance, cue evidence, scores)`` of one text. See the module docs for the rules.
 
+    A text none of whose words starts a cue phrase, with no regex cue and no question mark,
+    is neutral at once (the fast path; the full reading would give the same).
+
     >>> stance_of_text("Vi savner en plan for trafikken.")[:2]
     ('concern', 'savner')
     >>> stance_of_text("NO to the Fairness Ordinance", "en")[0]
