@@ -127,6 +127,43 @@ def _general_stop_words(language: str) -> frozenset[str]:
     return frozenset(words)
 
 
+#: Zipf points by which another language must lead for one of its stop words to count
+#: as foreign here (see :func:`foreign_stop_word`).
+FOREIGN_MARGIN = 1.0
+
+
+@lru_cache(maxsize=32)
+def foreign_stop_candidates(language: str) -> frozenset[str]:
+    """Stop words of the other registered languages that are not stop words here (cheap pre-check).
+
+    >>> "and" in foreign_stop_candidates("da"), "og" in foreign_stop_candidates("da")
+    (True, False)
+    """
+    own = _general_stop_words(language)
+    return frozenset(w for other in LANGUAGES if other != language
+                     for w in _general_stop_words(other) if w.isalpha() and w not in own)
+
+
+@lru_cache(maxsize=200_000)
+def foreign_stop_word(word: str, language: str) -> bool:
+    """True when ``word`` is a stop word of another registered language, far more common there.
+
+    An English "and" in Danish responses is a quotation or a name, never a theme word or a
+    key term; a word the corpus language uses about as often ("for", "der" in Danish) stays.
+    Frequencies are wordfreq's (offline data), by :func:`analysis.corpus.wordlist.zipf`.
+
+    >>> foreign_stop_word("and", "da"), foreign_stop_word("for", "da"), foreign_stop_word("klima", "da")
+    (True, False, False)
+    """
+    if word not in foreign_stop_candidates(language):
+        return False
+    from analysis.corpus.wordlist import zipf
+
+    here = zipf(word, language)
+    return any(word in _general_stop_words(other) and zipf(word, other) > here + FOREIGN_MARGIN
+               for other in LANGUAGES if other != language)
+
+
 def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True,
                with_lemmas: bool = True) -> frozenset[str]:
     """General stop words (stopwords-iso and the language's ``general`` list), the

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from analysis.text import WORD_RE, check_language, lemma, stem, stop_words
+from analysis.text import WORD_RE, foreign_stop_candidates, check_language, foreign_stop_word, lemma, stem, stop_words
 from analysis.themes.repeats import distinct_rows, shared_rows
 
 # ---------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def check_form(form: str) -> str:
 
 
 class _Normalizer:
-    """Lower-case → stop-word test → lemma/stem, cached per unique lower-cased token."""
+    """Lower-case → stop-word test (own and foreign) → lemma/stem, cached per unique lower-cased token."""
 
     def __init__(self, language: str, form: str, stop: Iterable[str] | None,
                  min_length: int, keep_numbers: bool):
@@ -56,6 +56,7 @@ class _Normalizer:
                      else frozenset(w.lower() for w in stop))
         self.min_length = int(min_length)
         self.keep_numbers = bool(keep_numbers)
+        self.foreign = foreign_stop_candidates(self.language)  # judged by foreign_stop_word
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, low: str) -> str | None:
@@ -68,6 +69,8 @@ class _Normalizer:
     def _compute(self, low: str) -> str | None:
         if low in self.stop or len(low) < self.min_length:
             return None
+        if low in self.foreign and foreign_stop_word(low, self.language):
+            return None  # "and" in a Danish text
         if not self.keep_numbers and not any(ch.isalpha() for ch in low):
             return None
         if self.form == "word":
