@@ -167,7 +167,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
         first = [gids.index(codebook.get(p).goals[0]) for p, h in zip(ids, has) if h]
         kappa = cohen_kappa(first, top.tolist()) if len(set(first) | set(top.tolist())) > 1 else np.nan
         fin = np.isfinite(mat).all(1)
-        rho = stats.spearmanr(code[fin].ravel(), mat[fin].ravel()).statistic if fin.sum() and np.ptp(code[fin]) > 0 else np.nan
+        rho = _spearman(code[fin].ravel(), mat[fin].ravel()) if fin.sum() and np.ptp(code[fin]) > 0 else np.nan
         return agree, kappa, float(rho), int(has.sum())
 
     point = metrics(vm)
@@ -180,6 +180,19 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
         agr.append((name, point[j], lo_, hi_, point[3] if j < 2 else int(np.isfinite(vm).all(1).sum() * G)))
     agreement = pd.DataFrame(agr, columns=["metric", "value", "ci_low", "ci_high", "n"])
     return table, agreement
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rho exactly as ``scipy.stats.spearmanr(x, y).statistic`` computes it (ranks, then
+    ``np.corrcoef``), without its p-value: the agreement replicates call it a thousand times.
+
+    >>> round(_spearman(np.array([0.0, 0.0, 1.0]), np.array([0.1, 0.2, 0.3])), 3), _spearman(np.zeros(3), np.ones(3))
+    (0.866, nan)
+    """
+    if len(x) <= 1 or (x[0] == x).all() or (y[0] == y).all():
+        return np.nan  # scipy warns and returns nan for a constant input
+    ranked = np.column_stack((stats.rankdata(x), stats.rankdata(y)))
+    return float(np.corrcoef(ranked, rowvar=False)[1, 0])
 
 
 def gaps(type_priority: pd.DataFrame, codebook: Codebook, segment_priorities: pd.DataFrame) -> pd.DataFrame:
