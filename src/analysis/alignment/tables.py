@@ -137,8 +137,11 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     den = np.bincount(cell, minlength=R * P * G).astype(float).reshape(R, P * G)
     n_seg = den.sum(0)
     if unit == "response":
-        scale = np.where(den > 0, 1.0 / np.where(den > 0, den, 1), 0.0)
-        num, den = num * scale, den * scale
+        scale = np.zeros_like(den)
+        np.divide(1.0, den, out=scale, where=den > 0)  # 1 / segments of the cell, 0 for empty cells
+        num *= scale
+        den *= scale
+        del scale
     unit_id, weight = units(resp, count_campaigns)
     num_u, den_u = aggregate_units(unit_id, weight, num, den)
     v, lo, hi, rep = boot_ratio(num_u, den_u, n_boot=n_boot, random_state=[random_state, 101], return_replicates=True)
