@@ -139,6 +139,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     if unit == "response":
         scale = np.zeros_like(den)
         np.divide(1.0, den, out=scale, where=den > 0)  # 1 / segments of the cell, 0 for empty cells
+        num = num.astype(float, copy=False)  # bincount gives int64 when there are no weights to sum
         num *= scale
         den *= scale
         del scale
