@@ -176,9 +176,13 @@ class PhraseSet:
         if not self.items:
             return []
         self._first_filter()  # drops cached first-word hits when ``items`` was replaced
+        first = self._first
         out = []
-        for i in range(len(lows)):
-            for idx in self._first_hits(lows[i], lems[i]):
+        for i, (low, lem) in enumerate(zip(lows, lems)):
+            hits = first.get(low + "\x00" + lem)
+            if hits is None:
+                hits = self._first_hits(low, lem)
+            for idx in hits:
                 key, _, seq = self.items[idx]
                 end = self._match(seq, lows, lems, i + 1, 1)
                 if end >= 0:

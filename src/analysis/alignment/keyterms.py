@@ -12,6 +12,7 @@ responses is a quotation or a name, not a key term of Danish citizens).
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -19,11 +20,13 @@ import pandas as pd
 from scipy import stats
 
 from analysis.alignment.resampling import responses_frame, units
-from analysis.text import LANGUAGES, WORD_RE, lemma, stop_words, tokenize
+from analysis.text import LANGUAGES, WORD_RE, lemma, stop_words
 
 FOREIGN_MARGIN = 1.0      # Zipf points another language must lead by
 FOREIGN_COMMON = 4.0      # a word this common elsewhere and rare here is foreign
 FOREIGN_RARE_HERE = 2.5
+# A word token standing alone in brackets ("[NAVN]"): the same tokens WORD_RE finds there.
+PLACEHOLDER_RE = re.compile(r"\[(?:" + WORD_RE.pattern + r")\]", re.UNICODE)
 
 
 @lru_cache(maxsize=200_000)
@@ -70,22 +73,88 @@ def content_analyzer(language: str):
         return lem if len(lem) > 2 and not lem.isdigit() and lem not in stops and WORD_RE.fullmatch(lem) else ""
 
     def analyze(text: str) -> list[str]:
+        if "[" in text:
+            text = PLACEHOLDER_RE.sub(" ", text)  # redaction placeholders such as [NAVN]
         out = []
-        for t in tokenize(text):
-            if text[t.start - 1:t.start] == "[" and text[t.end:t.end + 1] == "]":
-                continue  # redaction placeholders such as [NAVN]
-            lem = judged.get(t.text)
+        for word in WORD_RE.findall(text):
+            lem = judged.get(word)
             if lem is None:
-                lem = judged[t.text] = judge(t.text)
+                lem = judged[word] = judge(word)
             if lem:
                 out.append(lem)
         return out
     return analyze
 
 
+class AnalysedTexts:
+    """Content lemmas (:func:`content_analyzer`) of a column of texts, each distinct text analysed once.
+
+    ``codes[i]`` is the distinct text of row ``i``; ``lemmas[c]`` the lemmas of distinct text
+    ``c``. Keyness and goal similarity share one analysis (form letters repeat).
+
+    >>> a = AnalysedTexts(pd.Series(["Flere cykelstier.", "Flere cykelstier.", None]), "da")
+    >>> a.codes.tolist(), a.lemmas
+    ([0, 0, 1], [['cykelsti'], []])
+    """
+
+    def __init__(self, texts: pd.Series, language: str = "da"):
+        self.language = language
+        self.analyze = content_analyzer(language)
+        codes, distinct = pd.factorize(texts.fillna("").astype(str))
+        self.codes = np.asarray(codes, dtype=np.int64)
+        self.lemmas = [self.analyze(t) for t in distinct]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+def _identity(tokens):
+    return tokens
+
+
+def lemma_counts(token_lists, vocabulary=None):
+    """Sparse counts (rows × sorted lemmas, float64) of lists of lemmas, and the lemmas.
+
+    >>> X, terms = lemma_counts([["by", "by"], ["sti"]])
+    >>> X.toarray().tolist(), list(terms)
+    ([[2.0, 0.0], [0.0, 1.0]], ['by', 'sti'])
+    """
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if vocabulary is None and not any(len(t) for t in token_lists):
+        return sparse.csr_matrix((len(token_lists), 0)), np.array([], dtype=object)
+    vec = CountVectorizer(analyzer=_identity, min_df=1, dtype=np.float64, vocabulary=vocabulary)
+    X = vec.fit_transform(token_lists)
+    return X, vec.get_feature_names_out()
+
+
+def _term_table(seg: pd.DataFrame, rtype: dict, analysed: AnalysedTexts, rows: np.ndarray
+                ) -> tuple[pd.DataFrame, pd.Series]:
+    """Lemma counts by group (terms × groups, float; groups in order of first appearance)
+    and the number of distinct responses each term occurs in."""
+    from scipy import sparse
+
+    codes = analysed.codes[rows]
+    used, local = np.unique(codes, return_inverse=True)
+    X, terms = lemma_counts([analysed.lemmas[c] for c in used])
+    X = X[local]  # one row per segment
+    rids = seg["response_id"].astype(str).to_numpy()
+    g_codes, g_names = pd.factorize(pd.Series(rids).map(rtype), sort=False)
+    G = sparse.csr_matrix((np.ones(len(rids)), (g_codes, np.arange(len(rids)))), shape=(len(g_names), len(rids)))
+    by_group = np.asarray((G @ X).toarray().T)
+    r_codes, r_names = pd.factorize(pd.Series(rids), sort=False)
+    R = sparse.csr_matrix((np.ones(len(rids)), (r_codes, np.arange(len(rids)))), shape=(len(r_names), len(rids)))
+    spread = np.diff((R @ X).tocsc().indptr)  # responses per term
+    seen = by_group.sum(axis=1) > 0
+    index = pd.Index(terms[seen].tolist())
+    tab = pd.DataFrame(by_group[seen], index=index, columns=list(g_names))
+    return tab, pd.Series(spread[seen], index=index)
+
+
 def keyness(segments: pd.DataFrame, responses: pd.DataFrame | None = None, *, by: str = "respondent_type",
             language: str = "da", min_count: int = 3, min_responses: int = 2,
-            count_campaigns: str = "per_response") -> pd.DataFrame:
+            count_campaigns: str = "per_response", analysed: AnalysedTexts | None = None) -> pd.DataFrame:
     """Lemma keyness of each group against all other responses (quanteda-style).
 
     G² is Dunning's log-likelihood (1 df); ``q_value`` is the Benjamini–Hochberg adjusted
@@ -94,7 +163,8 @@ def keyness(segments: pd.DataFrame, responses: pd.DataFrame | None = None, *, by
     interval. ``n`` is the term's count in both parts. With ``count_campaigns="once"``
     only the first member of each duplicate group is counted. Terms occurring fewer than
     ``min_count`` times in total, or in fewer than ``min_responses`` responses (one
-    letter's pet word), are left out.
+    letter's pet word), are left out. ``analysed``: the :class:`AnalysedTexts` of
+    ``segments["text"]`` (row for row) when the caller has it already.
     """
     cols = ["group", "term", "count_target", "count_reference", "g2", "p_value", "q_value", "direction",
             "value", "ci_low", "ci_high", "n"]
@@ -102,25 +172,16 @@ def keyness(segments: pd.DataFrame, responses: pd.DataFrame | None = None, *, by
     if count_campaigns == "once":
         unit, _ = units(resp, "once")
         resp = resp[~pd.Series(unit).duplicated().to_numpy()]
-    analyze = content_analyzer(language)
-    seg = segments[segments["response_id"].astype(str).isin(set(resp["response_id"]))]
+    if analysed is None:
+        analysed = AnalysedTexts(segments["text"], language)
+    elif len(analysed) != len(segments):
+        raise ValueError(f"keyness: analysed texts ({len(analysed)}) do not match the segments ({len(segments)}).")
+    rows = np.flatnonzero(segments["response_id"].astype(str).isin(set(resp["response_id"])).to_numpy())
+    seg = segments.iloc[rows]
     rtype = dict(zip(resp["response_id"], resp[by] if by in resp else "unknown"))
-    counts: dict[str, dict[str, int]] = {}
-    seen_in: dict[str, set[str]] = {}
-    cache: dict[str, list[str]] = {}
-    for rid, text in zip(seg["response_id"].astype(str), seg["text"].fillna("").astype(str)):
-        toks = cache.get(text)
-        if toks is None:
-            toks = analyze(text)
-            cache[text] = toks
-        d = counts.setdefault(rtype[rid], {})
-        for w in toks:
-            d[w] = d.get(w, 0) + 1
-            seen_in.setdefault(w, set()).add(rid)
-    tab = pd.DataFrame(counts).fillna(0).astype(float)
+    tab, spread = _term_table(seg, rtype, analysed, rows)
     if tab.shape[1] < 2:
         return pd.DataFrame(columns=cols)
-    spread = pd.Series({w: len(r) for w, r in seen_in.items()}).reindex(tab.index).fillna(0)
     tab = tab[(tab.sum(axis=1) >= min_count) & (spread >= min_responses)].sort_index()
     totals = tab.sum(axis=0)
     out = []

@@ -168,6 +168,11 @@ def aggregate_units(unit: np.ndarray, weight: np.ndarray, num: np.ndarray, den: 
     codes, uniq = pd.factorize(pd.Series(unit), sort=False)
     k = len(uniq)
     w = weight[:, None]
+    if k == len(codes):  # every unit once (one response each): the sums are the rows themselves
+        num_u, den_u = num * w, den * w
+        num_u += 0.0  # as the sums onto zeros give it: -0.0 becomes 0.0
+        den_u += 0.0
+        return num_u, den_u
     num_u = np.zeros((k, num.shape[1]))
     den_u = np.zeros((k, den.shape[1]))
     np.add.at(num_u, codes, num * w)

@@ -56,7 +56,7 @@ from scipy import stats
 from analysis.alignment.codebook import Codebook, GoalSet, load_codebook, load_goals
 from analysis.alignment.groups import group_priority, group_theme, goal_coverage, respondent_priority, stance_priority
 from analysis.alignment.intervals import MIN_GROUP_N, check_interval
-from analysis.alignment.keyterms import content_analyzer, keyness
+from analysis.alignment.keyterms import AnalysedTexts, keyness, lemma_counts
 from analysis.alignment.priorities import evidence_segments, segment_priorities
 from analysis.alignment.resampling import (ALL, aggregate_units, boot_ratio, check_campaigns, check_unit,
                                            responses_frame, units)
@@ -65,13 +65,16 @@ from analysis.tables import read_table, write_table
 
 
 # ------------------------------------------------------------------------------ tables
-def goal_similarity(segments: pd.DataFrame, goals: GoalSet, language: str = "da") -> pd.DataFrame:
+def goal_similarity(segments: pd.DataFrame, goals: GoalSet, language: str = "da",
+                    analysed: AnalysedTexts | None = None) -> pd.DataFrame:
     """Cosine similarity of every segment with every goal in a TF-IDF lemma space.
 
     The space is fitted on the segments plus the goals' texts (title, Danish or English
     description, key terms). Returns a segments × goals DataFrame indexed by segment_id.
-    Each distinct text is analysed once (form letters repeat); document frequencies
-    still count every segment, so the space is the one of all segments.
+    Each distinct text is analysed once (form letters repeat; ``analysed``: the
+    :class:`~analysis.alignment.keyterms.AnalysedTexts` of ``segments["text"]`` when the
+    caller has it); document frequencies still count every segment, so the space is the
+    one of all segments.
 
     >>> from analysis.alignment.codebook import Goal, GoalSet
     >>> gs = GoalSet((Goal("jobs", "strategic", "Flere job", "Jobs", "More jobs"),), "1")
@@ -79,16 +82,19 @@ def goal_similarity(segments: pd.DataFrame, goals: GoalSet, language: str = "da"
     >>> goal_similarity(seg, gs).round(2)["jobs"].tolist()
     [0.61, 0.0]
     """
-    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
-    texts = segments["text"].fillna("").astype(str)
-    codes, distinct = pd.factorize(texts)
-    gtexts = [g.text(language) for g in goals]
-    counts = CountVectorizer(analyzer=content_analyzer(language), min_df=1, dtype=np.float64).fit_transform(
-        list(distinct) + gtexts)
-    rows = np.concatenate([codes, len(distinct) + np.arange(len(gtexts))])
+    if analysed is None:
+        analysed = AnalysedTexts(segments["text"], language)
+    elif len(analysed) != len(segments):
+        raise ValueError(f"goal_similarity: analysed texts ({len(analysed)}) do not match the segments "
+                         f"({len(segments)}).")
+    glemmas = [analysed.analyze(g.text(language)) for g in goals]
+    counts, _ = lemma_counts(analysed.lemmas + glemmas)
+    rows = np.concatenate([analysed.codes, len(analysed.lemmas) + np.arange(len(glemmas))])
+    n_texts = len(analysed)
     X = TfidfTransformer(sublinear_tf=True).fit_transform(counts[rows])
-    S, G = X[: len(texts)], X[len(texts):]
+    S, G = X[:n_texts], X[n_texts:]
     sim = (S @ G.T).toarray()  # rows are L2-normalised: dot = cosine
     return pd.DataFrame(sim, index=segments["segment_id"].astype(str).to_numpy(), columns=goals.ids)
 
@@ -131,8 +137,12 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
     den = np.bincount(cell, minlength=R * P * G).astype(float).reshape(R, P * G)
     n_seg = den.sum(0)
     if unit == "response":
-        scale = np.where(den > 0, 1.0 / np.where(den > 0, den, 1), 0.0)
-        num, den = num * scale, den * scale
+        scale = np.zeros_like(den)
+        np.divide(1.0, den, out=scale, where=den > 0)  # 1 / segments of the cell, 0 for empty cells
+        num = num.astype(float, copy=False)  # bincount gives int64 when there are no weights to sum
+        num *= scale
+        den *= scale
+        del scale
     unit_id, weight = units(resp, count_campaigns)
     num_u, den_u = aggregate_units(unit_id, weight, num, den)
     v, lo, hi, rep = boot_ratio(num_u, den_u, n_boot=n_boot, random_state=[random_state, 101], return_replicates=True)
@@ -161,7 +171,7 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
         first = [gids.index(codebook.get(p).goals[0]) for p, h in zip(ids, has) if h]
         kappa = cohen_kappa(first, top.tolist()) if len(set(first) | set(top.tolist())) > 1 else np.nan
         fin = np.isfinite(mat).all(1)
-        rho = stats.spearmanr(code[fin].ravel(), mat[fin].ravel()).statistic if fin.sum() and np.ptp(code[fin]) > 0 else np.nan
+        rho = _spearman(code[fin].ravel(), mat[fin].ravel()) if fin.sum() and np.ptp(code[fin]) > 0 else np.nan
         return agree, kappa, float(rho), int(has.sum())
 
     point = metrics(vm)
@@ -174,6 +184,19 @@ def priority_goal(segment_priorities: pd.DataFrame, segments: pd.DataFrame, code
         agr.append((name, point[j], lo_, hi_, point[3] if j < 2 else int(np.isfinite(vm).all(1).sum() * G)))
     agreement = pd.DataFrame(agr, columns=["metric", "value", "ci_low", "ci_high", "n"])
     return table, agreement
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman's rho exactly as ``scipy.stats.spearmanr(x, y).statistic`` computes it (ranks, then
+    ``np.corrcoef``), without its p-value: the agreement replicates call it a thousand times.
+
+    >>> round(_spearman(np.array([0.0, 0.0, 1.0]), np.array([0.1, 0.2, 0.3])), 3), _spearman(np.zeros(3), np.ones(3))
+    (0.866, nan)
+    """
+    if len(x) <= 1 or (x[0] == x).all() or (y[0] == y).all():
+        return np.nan  # scipy warns and returns nan for a constant input
+    ranked = np.column_stack((stats.rankdata(x), stats.rankdata(y)))
+    return float(np.corrcoef(ranked, rowvar=False)[1, 0])
 
 
 def gaps(type_priority: pd.DataFrame, codebook: Codebook, segment_priorities: pd.DataFrame) -> pd.DataFrame:
@@ -246,8 +269,10 @@ def alignment_tables(segments: pd.DataFrame, responses: pd.DataFrame | None, goa
     kw = dict(count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot, interval=interval,
               min_group_n=min_group_n)
     tp = group_priority(sp, evidence, codebook, responses, unit=unit, **kw)
+    analysed = AnalysedTexts(evidence["text"], language)  # shared by goal similarity and keyness
     pg, agreement = priority_goal(sp, evidence, codebook, goals, responses, language=language, unit=unit,
-                                  count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot)
+                                  count_campaigns=count_campaigns, random_state=random_state, n_boot=n_boot,
+                                  similarity=goal_similarity(evidence, goals, language, analysed))
     pg["unit"] = unit
     out = {
         "segment_priorities": sp,
@@ -258,7 +283,8 @@ def alignment_tables(segments: pd.DataFrame, responses: pd.DataFrame | None, goa
         "alignment_method_agreement": agreement,
         "alignment_goal_coverage": goal_coverage(sp, evidence, codebook, goals, responses, **kw),
         "alignment_gaps": gaps(tp, codebook, sp),
-        "alignment_keyness": keyness(evidence, responses, language=language, count_campaigns=count_campaigns),
+        "alignment_keyness": keyness(evidence, responses, language=language, count_campaigns=count_campaigns,
+                                     analysed=analysed),
         "alignment_stance_priority": stance_priority(sp, evidence, codebook, responses, unit=unit, **kw),
     }
     if response_themes is not None and len(response_themes):

@@ -169,12 +169,57 @@ def _may_contain(texts: tuple[str, ...] | None, text: str) -> bool:
     return texts is None or any(t in text for t in texts)
 
 
+def _earliest_name_start(part: str, at: int) -> int:
+    """Where an _ORG_NAME match whose organisation word starts at ``at`` may start at the earliest.
+
+    The name before the organisation word is at most three words and the start of the word
+    that holds it: four runs of non-spaces with spaces between them.
+
+    >>> _earliest_name_start("Vi i Den Lille Grønne Forening", 25)
+    5
+    """
+    i = at
+    for run in range(4):
+        while i > 0 and not part[i - 1].isspace():
+            i -= 1
+        if run < 3:
+            while i > 0 and part[i - 1].isspace():
+                i -= 1
+    return i
+
+
+def _org_names(part: str):
+    """The matches of ``_ORG_NAME.finditer(part)``, found faster: the pattern is tried only at
+    the positions from which it can reach an organisation word (a literal of _ORG_WORD).
+
+    >>> [m.group(1) for m in _org_names("Hilsen Miljøpunkt Amager")]
+    ['Hilsen Miljøpunkt Amager']
+    """
+    low = _folded_lower(part)  # same offsets as ``part`` (İ, the one letter lower() lengthens, is folded)
+    pos = 0
+    while pos <= len(part):
+        word = _ORG_LITERAL_RE.search(low, pos)
+        if word is None:
+            return
+        at = word.start()
+        m = None
+        for start in range(max(pos, _earliest_name_start(part, at)), at + 1):
+            m = _ORG_NAME.match(part, start)
+            if m:
+                break
+        if m is None:
+            pos = at + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def _organisation_sender(head: str, tail: str) -> str:
     """A capitalised organisation name in a sender position of the opening or signature."""
     for part, in_signature in ((head, False), (tail, True)):
         if not _may_name_organisation(part):
             continue
-        for m in _ORG_NAME.finditer(part):
+        for m in _org_names(part):
             name = m.group(1).strip()
             if not name[:1].isupper() or "[" in name:
                 continue
