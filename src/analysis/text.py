@@ -164,6 +164,32 @@ def foreign_stop_word(word: str, language: str) -> bool:
                for other in LANGUAGES if other != language)
 
 
+FOREIGN_COMMON = 4.0      # a word this common in another language ...
+FOREIGN_RARE_HERE = 2.5   # ... and this rare here is foreign (keyness)
+
+
+@lru_cache(maxsize=200_000)
+def foreign_word(word: str, language: str) -> bool:
+    """True when ``word`` belongs to another language rather than ``language``.
+
+    A foreign stop word (:func:`foreign_stop_word`), or a word common in another registered
+    language (Zipf ≥ 4) and rare here (Zipf < 2.5). Keyness leaves such words out; theme
+    features leave out only the foreign stop words (an English "repair" in a Danish
+    response about repair cafés is a theme word).
+
+    >>> foreign_word("and", "da"), foreign_word("klima", "da"), foreign_word("der", "da")
+    (True, False, False)
+    """
+    if foreign_stop_word(word, language):
+        return True
+    from analysis.corpus.wordlist import zipf
+
+    here = zipf(word, language)
+    if here >= FOREIGN_RARE_HERE:
+        return False
+    return any(zipf(word, other) >= FOREIGN_COMMON for other in LANGUAGES if other != language)
+
+
 def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True,
                with_lemmas: bool = True) -> frozenset[str]:
     """General stop words (stopwords-iso and the language's ``general`` list), the

@@ -13,43 +13,16 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.alignment.resampling import responses_frame, units
-from analysis.text import LANGUAGES, WORD_RE, lemma, stop_words
+from analysis.text import WORD_RE, foreign_word, lemma, stop_words
 
-FOREIGN_MARGIN = 1.0      # Zipf points another language must lead by
-FOREIGN_COMMON = 4.0      # a word this common elsewhere and rare here is foreign
-FOREIGN_RARE_HERE = 2.5
 # A word token standing alone in brackets ("[NAVN]"): the same tokens WORD_RE finds there.
 PLACEHOLDER_RE = re.compile(r"\[(?:" + WORD_RE.pattern + r")\]", re.UNICODE)
-
-
-@lru_cache(maxsize=200_000)
-def foreign_word(word: str, language: str) -> bool:
-    """True when ``word`` belongs to another language rather than ``language``.
-
-    A word is foreign when it is a stop word of another supported language that is at
-    least one Zipf point more frequent there than here, or when it is common in another
-    language (Zipf ≥ 4) and rare here (Zipf < 2.5). Frequencies come from ``wordfreq``
-    (offline data shipped with the package).
-    """
-    from wordfreq import zipf_frequency
-
-    here = zipf_frequency(word, language)
-    for other in LANGUAGES:
-        if other == language:
-            continue
-        there = zipf_frequency(word, other)
-        if word in stop_words(other, consultation=False) and there > here + FOREIGN_MARGIN:
-            return True
-        if there >= FOREIGN_COMMON and here < FOREIGN_RARE_HERE:
-            return True
-    return False
 
 
 def content_analyzer(language: str):
