@@ -351,10 +351,6 @@ class ThemeModel(TransformerMixin, BaseEstimator):
         diag["fitted"] = diag["k"].isin(fitted)
         diag["score"] = choose_k.score_k(diag, self.k_criterion) if auto else np.nan
         chosen = choose_k.choose_k(diag[diag["fitted"]], self.k_criterion) if auto else ks[0]
-        if auto and self.k_criterion == "eigengap":
-            # The spectrum shortlists the plausible granularities; the most reproducible of
-            # them (stability above the null of random partitions) is chosen.
-            chosen = choose_k.choose_k(diag[diag["fitted"]], "corrected")
         diag["chosen"] = diag["k"] == chosen
         note = choose_k.warn_if_at_boundary(chosen, ks, choose_k.k_limits(n)[1], stacklevel=5) \
             if auto else ""
