@@ -156,3 +156,35 @@ def test_retrain_writes_both_training_tables(tmp_path):
     cv = pd.read_csv(tmp_path / "priority_model_cv.csv")
     assert set(cv.priority_id) == set(PRIOS) and set(cv.model) == {"learned", "codebook"}
     assert load_stance_model(tmp_path / "stance_training.csv").priority_model_ is not None
+
+
+def test_retrain_keeps_the_chosen_stance_parameters_and_loading_uses_them(tmp_path):
+    import json
+    from types import SimpleNamespace
+
+    from analysis.alignment.commands import _retrain_stance
+    from analysis.alignment.learned import PARAM_GRID, load_stance_model, stance_params_path
+
+    t = _coded_priorities()
+    key = pd.DataFrame({"coding_id": [f"C{i:03d}" for i in range(len(t))], "segment_id": [f"s{i}" for i in range(len(t))],
+                        "response_id": t.response_id, "text": t.text, "model_priorities": t.hits})
+    coded = pd.DataFrame({"coding_id": key.coding_id, "segment_id": key.segment_id, "coder_priorities": t.label,
+                          "coder_stance": ["neutral", "request", "neutral", "support"] * 8})
+    _retrain_stance(SimpleNamespace(processed_dir=tmp_path, language="da", random_state=0), key, coded, None)
+    kept = json.loads(stance_params_path(tmp_path / "stance_training.csv").read_text())
+    assert kept["cue_weight"] in PARAM_GRID["cue_weight"] and kept["C"] in PARAM_GRID["C"]
+    model = load_stance_model(tmp_path / "stance_training.csv")
+    assert (model.cue_weight, model.C) == (kept["cue_weight"], kept["C"])
+
+
+def test_broken_stance_parameters_are_an_error_naming_the_file(tmp_path):
+    from analysis.alignment.learned import read_stance_params, stance_params_path
+
+    table = tmp_path / "stance_training.csv"
+    assert read_stance_params(table) == {}
+    stance_params_path(table).write_text('{"C": -1}')
+    with pytest.raises(ValueError, match="stance_training.params.json: C must be positive"):
+        read_stance_params(table)
+    stance_params_path(table).write_text("not json")
+    with pytest.raises(ValueError, match="not the parameters of a stance model"):
+        read_stance_params(table)

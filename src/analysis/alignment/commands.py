@@ -87,7 +87,8 @@ def _retrain_stance(study, key, coded, with_labels: str | None) -> None:
     import pandas as pd
 
     from analysis.alignment.coding import training_table
-    from analysis.alignment.learned import macro_f1_interval, out_of_fold_stance, read_labels, save_training_table
+    from analysis.alignment.learned import (PARAM_GRID, choose_params, macro_f1_interval, out_of_fold_stance,
+                                            read_labels, save_stance_params, save_training_table)
     from analysis.pipeline import log
 
     folder = study.processed_dir
@@ -99,13 +100,21 @@ def _retrain_stance(study, key, coded, with_labels: str | None) -> None:
     path = save_training_table(train, folder / "stance_training.csv")
     groups = train["response_id"].fillna(train["text"]).astype(str) if "response_id" in train else None
     langs = train["language"].fillna(study.language).astype(str) if "language" in train else None
+    n_splits = max(2, min(5, int(train["label"].value_counts().min())))
+    # Nested: each outer fold chooses cue_weight and C on its own training part, so the
+    # reported score is that of the tuning procedure, not of a choice made on the test folds.
     oof = out_of_fold_stance(train["text"], train["label"], groups=groups, languages=langs, language=study.language,
-                             n_splits=max(2, min(5, int(train["label"].value_counts().min()))))
+                             n_splits=n_splits, grid=PARAM_GRID)
     f1 = {m: macro_f1_interval(oof["label"], oof[m], groups, random_state=study.random_state)
           for m in ("learned", "cues")}
-    log(f"stance training table ({len(train)} segments) → {path}; macro-F1 cross-validated by response: "
+    chosen = choose_params(train["text"], train["label"], groups=groups, languages=langs, language=study.language,
+                           n_splits=n_splits)
+    params = save_stance_params(path, chosen)
+    log(f"stance training table ({len(train)} segments) → {path}; macro-F1 cross-validated by response "
+        "(nested: cue weight and C chosen inside each fold): "
         + ", ".join(f"{m} {v:.2f} [{lo:.2f}, {hi:.2f}]" for m, (v, lo, hi) in f1.items())
-        + f". Use it with `alignment: {{stance_model: {path}}}` in study.yaml.")
+        + f"; chosen on all rows: cue_weight {chosen['cue_weight']:g}, C {chosen['C']:g} → {params}. "
+        + f"Use it with `alignment: {{stance_model: {path}}}` in study.yaml.")
 
 
 def _retrain_priorities(study, key, coded, priority_ids: list[str]) -> None:

@@ -299,11 +299,54 @@ def load_stance_model(path: str | Path, language: str = "da") -> StanceModel:
     if "language" in table.columns and table["language"].notna().any():
         language = str(table["language"].dropna().iloc[0])
         languages = table["language"].fillna(language).astype(str).tolist()
-    model = StanceModel(language=language).fit(table["text"].astype(str).tolist(),
-                                               table["label"].astype(str).tolist(), languages=languages)
+    model = StanceModel(language=language, **read_stance_params(path)).fit(
+        table["text"].astype(str).tolist(), table["label"].astype(str).tolist(), languages=languages)
     beside = Path(path).with_name(TRAINING_FILE)
     model.priority_model_ = load_priority_model(beside) if beside.is_file() else None
     return model
+
+
+def stance_params_path(training_path: str | Path) -> Path:
+    """Where the parameters chosen for a training table are kept: ``<table>.params.json``.
+
+    >>> stance_params_path("out/stance_training.csv").name
+    'stance_training.params.json'
+    """
+    path = Path(training_path)
+    return path.with_name(path.stem + ".params.json")
+
+
+def save_stance_params(training_path: str | Path, params: dict) -> Path:
+    """Keep ``cue_weight`` and ``C`` (chosen by :func:`choose_params`) beside the training table."""
+    import json
+
+    out = stance_params_path(training_path)
+    keep = {k: float(params[k]) for k in ("cue_weight", "C") if k in params}
+    out.write_text(json.dumps(keep, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return out
+
+
+def read_stance_params(training_path: str | Path) -> dict:
+    """The kept parameters of a training table, or ``{}`` (the model's defaults) when none are kept.
+
+    A file that cannot be read is an error naming it: a silently different model would
+    change the stance table without notice.
+    """
+    import json
+
+    path = stance_params_path(training_path)
+    if not path.is_file():
+        return {}
+    try:
+        params = json.loads(path.read_text(encoding="utf-8"))
+        out = {k: float(params[k]) for k in ("cue_weight", "C") if k in params}
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{path}: not the parameters of a stance model ({exc}). Retrain with "
+                         "`analysis agreement STUDY SHEET --retrain`, or delete the file to use the defaults.") from None
+    bad = [k for k, v in out.items() if not v > 0]
+    if bad:
+        raise ValueError(f"{path}: {', '.join(bad)} must be positive. Retrain, or delete the file to use the defaults.")
+    return out
 
 
 def save_training_table(table: pd.DataFrame, path: str | Path) -> Path:
