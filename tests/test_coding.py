@@ -138,17 +138,23 @@ def test_priority_model_beside_the_stance_model_rewrites_segment_priorities(tmp_
     assert out.set_index("segment_id").loc["a", "stance"] == "request"
 
 
+def _coded_sheet():
+    """The answer key and a filled coding sheet of the coded priorities (stance cycling over four codes)."""
+    t = _coded_priorities()
+    key = pd.DataFrame({"coding_id": [f"C{i:03d}" for i in range(len(t))], "segment_id": [f"s{i}" for i in range(len(t))],
+                        "response_id": t.response_id, "text": t.text, "model_priorities": t.hits})
+    coded = pd.DataFrame({"coding_id": key.coding_id, "segment_id": key.segment_id, "coder_priorities": t.label,
+                          "coder_stance": ["neutral", "request", "neutral", "support"] * 8})
+    return key, coded
+
+
 def test_retrain_writes_both_training_tables(tmp_path):
     from types import SimpleNamespace
 
     from analysis.alignment.commands import _retrain_priorities, _retrain_stance
     from analysis.alignment.learned import load_stance_model
 
-    t = _coded_priorities()
-    key = pd.DataFrame({"coding_id": [f"C{i:03d}" for i in range(len(t))], "segment_id": [f"s{i}" for i in range(len(t))],
-                        "response_id": t.response_id, "text": t.text, "model_priorities": t.hits})
-    coded = pd.DataFrame({"coding_id": key.coding_id, "segment_id": key.segment_id, "coder_priorities": t.label,
-                          "coder_stance": ["neutral", "request", "neutral", "support"] * 8})
+    key, coded = _coded_sheet()
     study = SimpleNamespace(processed_dir=tmp_path, language="da", random_state=0)
     _retrain_stance(study, key, coded, None)
     _retrain_priorities(study, key, coded, PRIOS)
@@ -165,11 +171,7 @@ def test_retrain_keeps_the_chosen_stance_parameters_and_loading_uses_them(tmp_pa
     from analysis.alignment.commands import _retrain_stance
     from analysis.alignment.learned import PARAM_GRID, load_stance_model, stance_params_path
 
-    t = _coded_priorities()
-    key = pd.DataFrame({"coding_id": [f"C{i:03d}" for i in range(len(t))], "segment_id": [f"s{i}" for i in range(len(t))],
-                        "response_id": t.response_id, "text": t.text, "model_priorities": t.hits})
-    coded = pd.DataFrame({"coding_id": key.coding_id, "segment_id": key.segment_id, "coder_priorities": t.label,
-                          "coder_stance": ["neutral", "request", "neutral", "support"] * 8})
+    key, coded = _coded_sheet()
     _retrain_stance(SimpleNamespace(processed_dir=tmp_path, language="da", random_state=0), key, coded, None)
     kept = json.loads(stance_params_path(tmp_path / "stance_training.csv").read_text())
     assert kept["cue_weight"] in PARAM_GRID["cue_weight"] and kept["C"] in PARAM_GRID["C"]

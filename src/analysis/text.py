@@ -133,10 +133,10 @@ FOREIGN_MARGIN = 1.0
 
 
 @lru_cache(maxsize=32)
-def foreign_stop_candidates(language: str) -> frozenset[str]:
+def _foreign_stop_candidates(language: str) -> frozenset[str]:
     """Stop words of the other registered languages that are not stop words here (cheap pre-check).
 
-    >>> "and" in foreign_stop_candidates("da"), "og" in foreign_stop_candidates("da")
+    >>> "and" in _foreign_stop_candidates("da"), "og" in _foreign_stop_candidates("da")
     (True, False)
     """
     own = _general_stop_words(language)
@@ -155,7 +155,7 @@ def foreign_stop_word(word: str, language: str) -> bool:
     >>> foreign_stop_word("and", "da"), foreign_stop_word("for", "da"), foreign_stop_word("klima", "da")
     (True, False, False)
     """
-    if word not in foreign_stop_candidates(language):
+    if word not in _foreign_stop_candidates(language):
         return False
     from analysis.corpus.wordlist import zipf
 

@@ -177,11 +177,20 @@ class PhraseSet:
             return []
         self._first_filter()  # drops cached first-word hits when ``items`` was replaced
         first = self._first
-        out = []
-        for i, (low, lem) in enumerate(zip(lows, lems)):
+        firsts = []
+        for low, lem in zip(lows, lems):
             hits = first.get(low + "\x00" + lem)
-            if hits is None:
-                hits = self._first_hits(low, lem)
+            firsts.append(self._first_hits(low, lem) if hits is None else hits)
+        return self.matches(firsts, lows, lems)
+
+    def matches(self, firsts, lows: list[str], lems: list[str]) -> list[tuple[Any, int, int]]:
+        """All matches, given for each token the indices of the phrases its word can start.
+
+        :meth:`find` computes ``firsts``; a caller that caches them per word (the stance
+        cues) passes its own.
+        """
+        out = []
+        for i, hits in enumerate(firsts):
             for idx in hits:
                 key, _, seq = self.items[idx]
                 end = self._match(seq, lows, lems, i + 1, 1)

@@ -182,11 +182,15 @@ def _combine(sets: dict[str, PhraseSet], language: str) -> PhraseSet:
     return out
 
 
-def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
+def _by_kind(matches) -> dict[str, list]:
     out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
-    for (kind, key), s, e in cues.combined.find(lows, lems):
+    for (kind, key), s, e in matches:
         out[kind].append((key, s, e))
     return out
+
+
+def _hits_by_kind(cues: StanceCues, lows, lems) -> dict[str, list]:
+    return _by_kind(cues.combined.find(lows, lems))
 
 
 def _word_info(cues: StanceCues, low: str) -> tuple[str, tuple[int, ...]]:
@@ -197,16 +201,8 @@ def _word_info(cues: StanceCues, low: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _hits_from_firsts(cues: StanceCues, lows, lems, firsts) -> dict[str, list]:
-    """:func:`_hits_by_kind` given each token's first-word hits (``PhraseSet.find`` without the lookups)."""
-    out: dict[str, list] = {k: [] for k in PHRASE_KINDS}
-    items = cues.combined.items
-    for i, first in enumerate(firsts):
-        for idx in first:
-            (kind, key), _, seq = items[idx]
-            end = PhraseSet._match(seq, lows, lems, i + 1, 1)
-            if end >= 0:
-                out[kind].append((key, i, end))
-    return out
+    """:func:`_hits_by_kind` given each token's first-word hits (cached per word in ``cues.words``)."""
+    return _by_kind(cues.combined.matches(firsts, lows, lems))
 
 
 def _is_negator(low: str, negators: frozenset[str]) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from analysis.text import WORD_RE, foreign_stop_candidates, check_language, foreign_stop_word, lemma, stem, stop_words
+from analysis.text import WORD_RE, check_language, foreign_stop_word, lemma, stem, stop_words
 from analysis.themes.repeats import distinct_rows, shared_rows
 
 # ---------------------------------------------------------------------------
@@ -56,7 +56,6 @@ class _Normalizer:
                      else frozenset(w.lower() for w in stop))
         self.min_length = int(min_length)
         self.keep_numbers = bool(keep_numbers)
-        self.foreign = foreign_stop_candidates(self.language)  # judged by foreign_stop_word
         self.cache: dict[str, str | None] = {}
 
     def __call__(self, low: str) -> str | None:
@@ -69,7 +68,7 @@ class _Normalizer:
     def _compute(self, low: str) -> str | None:
         if low in self.stop or len(low) < self.min_length:
             return None
-        if low in self.foreign and foreign_stop_word(low, self.language):
+        if foreign_stop_word(low, self.language):
             return None  # "and" in a Danish text
         if not self.keep_numbers and not any(ch.isalpha() for ch in low):
             return None

@@ -130,7 +130,7 @@ def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[Tab
             header[k] = f"{h}.{k + 1}"
         else:
             seen[h] = k
-    records = []
+    records, starts = [], []  # starts: the line each record begins on
     line = reader.line_num
     row = 0
     while True:
@@ -160,26 +160,24 @@ def _read_csv(text: str, suffix: str, name: str) -> tuple[pd.DataFrame, list[Tab
         rec = dict(zip(header, fields))
         rec["__row__"] = rec["__order__"] = row
         rec["__warning__"] = ""
-        rec["__start__"] = start
         records.append(rec)
-    if records and _ends_inside_quote(text, records[-1]["__start__"], delimiter):
+        starts.append(start)
+    if records and _ends_inside_quote(text, starts[-1], delimiter):
         last = records[-1]
         last["__warning__"] = (
-            f"{name} row {last['__row__']} (line {last['__start__']}): a quote opened in this row is never "
+            f"{name} row {last['__row__']} (line {starts[-1]}): a quote opened in this row is never "
             f"closed, so everything up to the end of the file (line {line}) was read into this row. Nothing "
             "was dropped, but later rows may be hidden inside this one: close the quote in the source and "
             "ingest again.")
     elif records and text.count('"') % 2:
         id_shapes = {_shape(rec[header[0]]) for rec in records}
-        for rec in records:
+        for rec, start in zip(records, starts):
             if _holds_row_like_lines(rec, header, delimiter, id_shapes):
                 rec["__warning__"] = (
-                    f"{name} row {rec['__row__']} (line {rec['__start__']}): a cell holds line breaks followed "
+                    f"{name} row {rec['__row__']} (line {start}): a cell holds line breaks followed "
                     "by lines that look like rows of their own, and the file has an unbalanced number of "
                     "quote characters: a quote is probably left open here, so the following rows were read "
                     "into this one. Nothing was dropped: check the quoting in the source and ingest again.")
-    for rec in records:
-        del rec["__start__"]
     frame = pd.DataFrame.from_records(records, columns=header + ["__row__", "__order__", "__warning__"])
     return frame, problems, warnings
 
