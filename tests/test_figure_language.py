@@ -8,6 +8,7 @@ from analysis.report.i18n import localise_figure_text
 @pytest.mark.parametrize("english, danish", [
     ("citizen (n=18)", "borger (n=18)"),
     ("all (n=35)", "alle (n=35)"),
+    ("all (n=1) · small group", "alle (n=1) · lille gruppe"),
     ("12 · local council (n=1)", "12 · lokaludvalg (n=1)"),
     ("share of segments\n(unit: segment · interval: wilson)", "andel af sætninger\n(enhed: sætning · interval: Wilson)"),
     ("odds ratio of raising the priority vs citizen\n(logistic regression, adjusted for response length, "

@@ -112,7 +112,7 @@ def respondent_comparison(table: pd.DataFrame, ax: Axes | None = None, *, group:
         n_col = "n_responses" if "n_responses" in sub.columns else n
         g_n = int(sub[n_col].max()) if n_col and n_col in sub.columns and len(sub) else None
         small = bool(sub[small_col].astype(bool).any()) if small_col in sub.columns else False
-        name = shorten(_pretty(g), 30, 1) + (f" (n={g_n})" if g_n is not None else "") + (" · small" if small else "")
+        name = shorten(_pretty(g), 30, 1) + (f" (n={g_n})" if g_n is not None else "") + (" · small group" if small else "")
         kw = {"fmt": _MARKERS[gi % len(_MARKERS)], "color": _colour(gi), "elinewidth": 1.4,
               "markersize": 6, "label": name}
         if small:  # hollow markers, dashed bars: too few responses to read as more than anecdotes
@@ -356,7 +356,7 @@ def group_effects(table: pd.DataFrame, ax: Axes | None = None, *, item: str = "p
     >>> ax = group_effects(t)
     """
     if _is_empty(table):
-        return _no_data(ax, title)
+        return _no_data(ax, title, "no model: too few responses, or no priority that some raise and others not")
     _require(table, [item, term, estimate, ci_low, ci_high], "group_effects")
     data = table[table[term].astype(str) != "(intercept)"]
     if isinstance(terms, str):
