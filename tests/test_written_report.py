@@ -165,3 +165,17 @@ def test_every_language_has_every_string():
         for key, template in STRINGS["en"].items():  # same placeholders in every language
             assert set(re.findall(r"{(\w+)}", template)) == set(
                 re.findall(r"{(\w+)}", STRINGS[lang][key])), (lang, key)
+
+
+@pytest.mark.parametrize("lang", ["en", "da", "de"])
+def test_method_says_how_k_was_chosen_and_what_the_documents_were(lang):
+    from analysis.report.written import _method_themes
+
+    auto = _method_themes(lang, "nmf", {"k": 4, "ks": [2, 3, 4, 5], "k_criterion": "eigengap", "unit": "segment"})
+    fixed = _method_themes(lang, "nmf", {"k": 5, "ks": [5], "k_criterion": "fixed", "unit": "response"})
+    other = _method_themes(lang, "nmf", {"k": 3, "ks": [2, 3], "k_criterion": "corrected", "unit": "segment"})
+    assert "igengap" in auto and "2–5" in auto and "k = 4" in auto
+    assert "igengap" not in fixed and "k = 5" in fixed and "2–5" not in fixed
+    assert '"corrected"' in other
+    docs = {"en": ("sentences", "responses"), "da": ("sætningerne", "svarene"), "de": ("Sätze", "Stellungnahmen")}[lang]
+    assert docs[0] in auto and docs[1] in fixed and docs[1] not in auto.split(";")[0]

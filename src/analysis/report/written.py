@@ -114,6 +114,8 @@ def study_facts(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None) -
         "campaign_groups": int(dup.nunique()), "campaign_responses": int(len(dup)),
         "k": int(chosen.iloc[0]) if len(chosen) else (int(len(themes)) or None),
         "ks": sorted(int(k) for k in kd["k"]) if "k" in kd.columns else [],
+        "k_criterion": str(kd["criterion"].iloc[0]) if "criterion" in kd.columns and len(kd) else None,
+        "unit": str(kd["unit"].iloc[0]) if "unit" in kd.columns and len(kd) else None,
         "attachments": int(statuses.get("attachment_only", 0)),
         "cut": int(ingest["reason"].astype(str).str.contains("export limit").sum())
         if "reason" in ingest else 0,
@@ -121,6 +123,22 @@ def study_facts(tables: Mapping[str, pd.DataFrame], study: StudyConfig | None) -
         if "redaction_report" in tables and "count" in tables["redaction_report"] else 0,
         "goals_inferred": _goals_inferred(study),
     }
+
+
+def _method_themes(lang: str, backend: str, facts: Mapping[str, Any]) -> str:
+    """How the themes were found: the unit, the features and how k was chosen.
+
+    >>> _method_themes("en", "nmf", {"k": 3, "ks": [2, 3], "k_criterion": "fixed", "unit": "response"})[:62]
+    'Themes were found without a codebook (nmf): the responses were'
+    """
+    ks = facts.get("ks") or []
+    docs = i18n.text(lang, "docs_response" if facts.get("unit") == "response" else "docs_segment")
+    span = f"{min(ks)}–{max(ks)}" if ks else facts["k"]
+    criterion = facts.get("k_criterion") or "fixed"
+    key = {"fixed": "k_fixed", "eigengap": "k_eigengap"}.get(criterion, "k_criterion")
+    how_k = i18n.text(lang, key, k=facts["k"], ks=span, docs=docs, criterion=criterion)
+    features = i18n.text(lang, "features_embeddings" if backend == "embeddings" else "features_counts")
+    return i18n.text(lang, "method_themes", backend=backend, docs=docs, features=features, how_k=how_k)
 
 
 def _small_groups(tables: Mapping[str, pd.DataFrame], lang: str, min_n: int) -> list[str]:
@@ -294,9 +312,7 @@ def _method(facts: Mapping[str, Any], tables: Mapping[str, pd.DataFrame], study:
                             extra={"empty": i18n.text(lang, "none")}))
     blocks.append(Block("p", i18n.text(lang, "method_redaction", n=facts["redacted"])))
     backend = (study.themes.get("backend") if study is not None and isinstance(study.themes, Mapping) else None) or "nmf"
-    ks = facts["ks"]
-    blocks.append(Block("p", i18n.text(lang, "method_themes", backend=backend, k=facts["k"],
-                                       ks=f"{min(ks)}–{max(ks)}" if ks else facts["k"])))
+    blocks.append(Block("p", _method_themes(lang, backend, facts)))
     if n_priorities:
         blocks.append(Block("p", i18n.text(lang, "method_priorities", n=n_priorities)))
     how = str(_computed(tables, "interval") or _setting(study, "alignment", "interval", "wilson"))

@@ -356,7 +356,7 @@ def group_effects(table: pd.DataFrame, ax: Axes | None = None, *, item: str = "p
     >>> ax = group_effects(t)
     """
     if _is_empty(table):
-        return _no_data(ax, title, "no model: too few responses, or no priority that some raise and others not")
+        return _no_data(ax, title, "no data for a model: too few responses, or no priority that some raise and others not")
     _require(table, [item, term, estimate, ci_low, ci_high], "group_effects")
     data = table[table[term].astype(str) != "(intercept)"]
     if isinstance(terms, str):
