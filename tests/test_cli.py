@@ -249,3 +249,16 @@ def test_max_chars_is_a_validated_study_setting():
     assert problems == [] and settings["input"]["max_chars"] == 5000
     _, problems = validate_settings({"input": {"max_chars": "lots"}})
     assert problems and "max_chars" in str(problems[0])
+
+
+def test_ingest_table_with_named_text_and_id_columns(tmp_path):
+    # --text-col must reach the reader: a table whose text column is not called "text"
+    source = tmp_path / "export.csv"
+    pd.DataFrame({"nr": ["r1", "r2"], "tekst": ["Vi ønsker flere træer i parken.", "Jeg er imod at fjerne busruten."],
+                  "text": ["ikke svaret", "heller ikke"]}).to_csv(source, index=False)
+    out = tmp_path / "processed"
+    assert main(["ingest", str(source), "--out", str(out), "--language", "da",
+                 "--text-col", "tekst", "--id-col", "nr"]) == 0
+    responses = pd.read_parquet(out / "responses.parquet")
+    assert sorted(responses["text"]) == ["Jeg er imod at fjerne busruten.", "Vi ønsker flere træer i parken."]
+    assert main(["ingest", str(source), "--out", str(tmp_path / "p2"), "--text-col", "svar"]) == 2

@@ -47,6 +47,7 @@ def with_settings(study: StudyConfig, changes: dict[str, Any], names: dict[str, 
     {'k': 3}
     """
     settings = copy.deepcopy(study.settings)
+    raw = copy.deepcopy(dict(study.raw or {}))  # a flag counts as if study.yaml had written it
     problems: list[Problem] = []
     for name, value in changes.items():
         if value is None:
@@ -60,11 +61,15 @@ def with_settings(study: StudyConfig, changes: dict[str, Any], names: dict[str, 
             section, key = name.split(".", 1)
             settings[section][key] = converted
             settings["written"].setdefault(section, {})[key] = converted
+            if not isinstance(raw.get(section), dict):
+                raw[section] = {}
+            raw[section][key] = converted
         else:
             settings[name] = converted
+            raw[name] = converted
     if problems:
         raise SchemaError(problems)
-    return study_from_settings(settings, study.folder, config_path=study.config_path, raw=study.raw,
+    return study_from_settings(settings, study.folder, config_path=study.config_path, raw=raw,
                                processed_dir=study.processed_dir, report_root=study.report_dir.parent)
 
 
