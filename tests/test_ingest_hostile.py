@@ -223,3 +223,13 @@ def test_json_with_a_responses_list_and_a_bad_item(tmp_path):
     report = _report(result)
     assert report["svar.json#row=2"][0] == "unreadable"
     assert result.responses["response_id"].tolist()[:1] == ["1"]
+
+
+def test_a_table_with_column_names_and_no_rows_is_reported_empty(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_text("id,text\n", encoding="utf-8")
+    result = ingest(source, language="da")
+    report = result.ingest_report
+    assert len(result.responses) == 0 and len(result.segments) == 0
+    assert report[["source", "status"]].values.tolist() == [["export.csv", "empty"]]
+    assert "no rows" in report["reason"].iloc[0]

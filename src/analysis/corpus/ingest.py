@@ -139,6 +139,10 @@ def _table_items(path: Path, text_col: str | None, id_col: str | None,
         for w in file_warnings:
             item.flag("warning", w)
         items.append(item)
+    if not rows:  # column names and no row: say so, so the input is not silently absent
+        return items, [{"source": path.name, "status": "empty",
+                        "reason": f"{path.name}: the table has column names but no rows; nothing to analyse. "
+                                  "Check that the export holds the responses."}]
     return items, []
 
 
