@@ -100,3 +100,25 @@ def test_a_stance_sentence_before_an_inline_signature_stays_content():
     r = pd.DataFrame({"response_id": ["b"], "language": ["da"],
                       "text": ["Jeg er studerende og medlem af foreningen. Vi vil have flere cykelstier."]})
     assert segment_responses(r)["kind"].tolist() == ["sender", "content"]
+
+
+@pytest.mark.parametrize("language, line", [
+    ("da", "Hej, jeg er imod forslaget."),
+    ("da", "Hej! Jeg synes, det er en god plan"),
+    ("en", "Dear Sir or Madam, I oppose the plan."),
+    ("de", "Sehr geehrte Damen und Herren, ich lehne das ab."),
+])
+def test_a_salutation_followed_by_a_sentence_is_content(language, line):
+    from analysis.corpus.kinds import paragraph_kinds
+
+    assert paragraph_kinds([line, "Vi mener, planen bør vedtages."], language)[0] == "content"
+
+
+@pytest.mark.parametrize("language, line", [
+    ("da", "Kære udvalg,"), ("da", "Kære borgerrepræsentation, kære udvalg"),
+    ("en", "Dear Sir or Madam,"), ("de", "Sehr geehrte Damen und Herren,"),
+])
+def test_a_salutation_alone_is_a_greeting(language, line):
+    from analysis.corpus.kinds import paragraph_kinds
+
+    assert paragraph_kinds([line, "Vi mener, planen bør vedtages."], language)[0] == "greeting"

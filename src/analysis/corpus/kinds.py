@@ -106,6 +106,9 @@ def _is_closing(text: str, cues: _KindCues) -> bool:
     return len(t.split()) <= 8 and cues.closing.match(t) is not None
 
 
+_AFTER_SALUTATION = re.compile(r"[,!:]\s+|\.\s+(?=\w)")
+
+
 def _is_greeting(text: str, cues: _KindCues) -> bool:
     t = text.strip()
     if len(t) > 90 or len(t.split()) > 10:
@@ -113,6 +116,9 @@ def _is_greeting(text: str, cues: _KindCues) -> bool:
     m = cues.greeting.match(t.lower())
     if m is None:
         return False
+    parts = _AFTER_SALUTATION.split(t, maxsplit=1)
+    if len(parts) == 2 and len(parts[1].split()) >= 3:
+        return False  # "Hej, jeg er imod forslaget.": a sentence follows the salutation
     if cues.greeting_addresses[m.group()]:  # "Til Teknik- og Miljøudvalget"
         return not _SENTENCE_INSIDE.search(t) and t[:1].isupper() and len(t.split()) <= 8 \
             and not _ENDS_SENTENCE.search(t)
