@@ -122,3 +122,16 @@ def test_a_salutation_alone_is_a_greeting(language, line):
     from analysis.corpus.kinds import paragraph_kinds
 
     assert paragraph_kinds([line, "Vi mener, planen bør vedtages."], language)[0] == "greeting"
+
+
+def test_a_sentence_without_ends_is_cut_into_pieces_with_exact_offsets():
+    from analysis.corpus.segment import MAX_SENTENCE_CHARS
+
+    text = ("ord og flere ord, " * 4000) + "slut"
+    spans = split_sentences(text, "da")
+    assert len(spans) > 1 and max(len(s.text) for s in spans) <= MAX_SENTENCE_CHARS
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    assert "".join(s.text for s in spans).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert all(s.text.endswith(",") for s in spans[:-1])  # cut at a clause mark where there is one
+    unbroken = "x" * (2 * MAX_SENTENCE_CHARS + 5)
+    assert [len(s.text) for s in split_sentences(unbroken, "da")] == [MAX_SENTENCE_CHARS, MAX_SENTENCE_CHARS, 5]

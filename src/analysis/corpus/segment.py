@@ -124,7 +124,51 @@ def split_sentences(text: str, language: str = "da", offset: int = 0) -> list[Sp
     if piece.strip():
         left = len(piece) - len(piece.lstrip())
         spans.append(Span(piece.strip(), offset + start + left, offset + start + len(piece.rstrip())))
+    if any(len(s.text) > MAX_SENTENCE_CHARS for s in spans):
+        spans = [part for s in spans for part in _split_long(s)]
     return spans
+
+
+#: A "sentence" longer than this (text without sentence ends: a PDF without punctuation, a
+#: pasted list) is cut into pieces of at most this many characters, at a clause mark or space.
+MAX_SENTENCE_CHARS = 1200
+_CLAUSE_MARK = re.compile(r"[;:,–—)](?=\s)")
+_SPACE = re.compile(r"\s")
+
+
+def _cut_point(window: str, limit: int) -> int:
+    """Where a piece of ``window`` ends: after the last clause mark in its second half, else
+    at its last space, else at ``limit``.
+
+    >>> _cut_point("aa bb cc, dd ee", 12), _cut_point("aa bb cc dd ee", 12), _cut_point("x" * 20, 12)
+    (9, 11, 12)
+    """
+    marks = [m.end() for m in _CLAUSE_MARK.finditer(window, limit // 2) if m.end() <= limit]
+    if marks:
+        return marks[-1]
+    spaces = [m.start() for m in _SPACE.finditer(window) if 0 < m.start() <= limit]
+    return spaces[-1] if spaces else limit
+
+
+def _split_long(span: Span, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """``span`` in pieces of at most ``limit`` characters (see :func:`_cut_point`); offsets stay exact.
+
+    >>> [len(s.text) for s in _split_long(Span("ord " * 600, 0, 2399), 1000)]
+    [999, 999, 399]
+    """
+    out, text, base = [], span.text, span.start
+    start = 0
+    while len(text) - start > limit:
+        cut = _cut_point(text[start:start + limit + 1], limit)
+        piece = text[start:start + cut]
+        left = len(piece) - len(piece.lstrip())
+        out.append(Span(piece.strip(), base + start + left, base + start + len(piece.rstrip())))
+        start += cut
+        start += len(text[start:]) - len(text[start:].lstrip())
+    piece = text[start:]
+    if piece.strip():
+        out.append(Span(piece.strip(), base + start, base + start + len(piece.rstrip())))
+    return out
 
 
 def segment_text(text: str, language: str = "da") -> list[tuple[int, int, Span]]:
