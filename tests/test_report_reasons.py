@@ -46,3 +46,14 @@ def test_unknown_reasons_and_english_are_left_as_written():
     assert i18n.ingest_reason("en", "x.txt: no text after cleaning. Check that the file or cell holds the "
                                     "response; an empty answer is kept as an empty response.").startswith("x.txt: no text")
     assert i18n.ingest_status("da", "attachment_only") == "kun bilag"
+
+
+def test_a_table_in_a_folder_is_skipped_with_how_to_read_it_in_every_language(tmp_path):
+    (tmp_path / "svar.txt").write_text("Vi ønsker flere træer i parken.", encoding="utf-8")
+    (tmp_path / "eksport.csv").write_text("id,text\n1,Hej\n", encoding="utf-8")
+    report = ingest(tmp_path, language="da").ingest_report.set_index("source")
+    reason = report.loc["eksport.csv", "reason"]
+    assert report.loc["eksport.csv", "status"] == "skipped" and "analysis ingest eksport.csv" in reason
+    for lang in ("da", "de"):
+        out = i18n.ingest_reason(lang, reason)
+        assert out != reason and "analysis ingest eksport.csv" in out

@@ -84,6 +84,11 @@ def _folder_items(folder: Path, manifest_path: Path | None, max_bytes: int,
         if (folder / rel).resolve() == manifest_path.resolve() or is_config_file(rel.name):
             report.append({"source": name, "status": "config",
                            "reason": f"{name}: the study's configuration or documentation, not a response."})
+        elif rel.suffix.lower() in TABLE_SUFFIXES:
+            report.append({"source": name, "status": "skipped",
+                           "reason": f"{name}: a table inside a folder of response documents is not read as "
+                                     f"responses; to analyse its rows, ingest the table on its own "
+                                     f"(analysis ingest {name} --text-col COLUMN) or make it the study's input."})
         elif rel.suffix.lower() not in DOCUMENT_SUFFIXES:
             report.append({"source": name, "status": "skipped",
                            "reason": f"{name}: not a response document ({rel.suffix or 'no extension'}); "
