@@ -64,3 +64,29 @@ def test_verdicts_are_those_without_pre_checks(monkeypatch):
     monkeypatch.setattr(respondents, "_FROM_ACRONYM_TEXTS", ("",))
     assert [infer_respondent_type(t) for t in texts] == fast
     assert {v[0] for v in fast} >= {"organisation", "committee", "local_council", "citizen"}
+
+
+NUMBER_BITS = ["+45 12 34 56 78", "(+45) 1234 5678", "0045 12345678", "12 34 56 78", "12345678", "1234 5678",
+               "+49 30 1234567", "030 1234567", "089/98765432", "07700 900123", "010203-1234", "0102031234",
+               "-12345678", "a12345678", "+12345678", "((45)12345678", "/0045 12345678", "@+4930123456",
+               ".0301234567", "١٢٠٣٤٥-١٢٣٤", "٠١٠٢٠٣١٢٣٤", "x١٢٣٤٥٦٧٨٩٠", "０１０２０３-１２３４", " ", "\n", "x", "5", "("]
+
+
+@pytest.mark.parametrize("name", ["_CPR_RE", "_DK_PHONE_RE", "_INTL_PHONE_RE", "_NATIONAL_PHONE_RE"])
+def test_number_patterns_tried_only_at_number_starts_find_what_a_scan_finds(name):
+    from analysis.corpus import redact
+
+    pattern, rng, hits = getattr(redact, name), random.Random(2), 0
+    for _ in range(2000):
+        text = "".join(rng.choice(NUMBER_BITS) + rng.choice(["", " ", ", "]) for _ in range(rng.randint(1, 12)))
+        starts = [m.start() for m in redact._NUMBER_START.finditer(text)]
+        found = [m.span() for m in redact._matches_at(pattern, text, starts)]
+        assert found == [m.span() for m in pattern.finditer(text)], text
+        hits += len(found)
+    assert hits > 200
+
+
+def test_a_cpr_number_in_other_digits_is_still_found():
+    from analysis.corpus.redact import _number_spans
+
+    assert [(r.kind, r.start, r.end) for r in _number_spans("ring ١٢٠٣٤٥-١٢٣٤ nu")] == [("cpr", 5, 16)]
