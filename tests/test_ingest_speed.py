@@ -90,21 +90,3 @@ def test_a_cpr_number_in_other_digits_is_still_found():
     from analysis.corpus.redact import _number_spans
 
     assert [(r.kind, r.start, r.end) for r in _number_spans("ring ١٢٠٣٤٥-١٢٣٤ nu")] == [("cpr", 5, 16)]
-
-
-def test_number_patterns_tried_at_number_starts_find_what_a_scan_finds():
-    from analysis.corpus import redact
-
-    rng = random.Random(2)
-    bits = ["+45 12 34 56 78", "(+45) 1234 5678", "0045 12345678", "12345678", "1234 5678", "+49 30 1234567",
-            "030 1234567", "089/98765432", "010203-1234", "-12345678", "a12345678", "/0045 12345678",
-            "@+4930123456", "-+4930123456", ".0301234567", "((45)12345678", " ", "\n", "x", "5", "(", "+"]
-    found = 0
-    for _ in range(3000):
-        text = "".join(rng.choice(bits) + rng.choice(["", " ", ", "]) for _ in range(rng.randint(1, 12)))
-        starts = [m.start() for m in redact._NUMBER_START.finditer(text)]
-        for rx in (redact._CPR_RE, redact._DK_PHONE_RE, redact._INTL_PHONE_RE, redact._NATIONAL_PHONE_RE):
-            scan = [m.span() for m in rx.finditer(text)]
-            assert [m.span() for m in redact._matches_at(rx, text, starts)] == scan, (rx.pattern, text)
-            found += len(scan)
-    assert found > 1000
