@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--language", default="da")
     ap.add_argument("--text-col")
     ap.add_argument("--id-col")
+    ap.add_argument("--meta", action="append", metavar="OURS=THEIRS", default=[],
+                    help="carry a column, e.g. --meta respondent_type=respondent_type (as benchmarks/scaling.py)")
     ap.add_argument("--out", default=None, help="folder for the tables (default: not written)")
     args = ap.parse_args(argv)
     start = time.process_time()
@@ -66,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     for module_name, name in PARTS:
         _wrap(totals, calls, importlib.import_module(module_name), name)
     start = time.process_time()
-    result = corpus.ingest(args.source, language=args.language, text_col=args.text_col, id_col=args.id_col)
+    meta = dict(m.split("=", 1) for m in args.meta) or None
+    result = corpus.ingest(args.source, language=args.language, text_col=args.text_col, id_col=args.id_col,
+                           meta_cols=meta)
     if args.out:
         corpus.write_ingest(result, args.out)
     total = time.process_time() - start

@@ -253,15 +253,24 @@ THEMES_ELSEWHERE = {"n_themes": "Write themes.k instead.", "language": "Set lang
                     "random_state": "Set random_state at the top level.", "seed_terms": "Write themes.seed_codebook: true instead."}
 
 
-def theme_model_parameters() -> set[str]:
-    """Parameter names :class:`analysis.themes.ThemeModel` accepts (any is a valid ``themes.`` key)."""
-    import inspect
+# The parameters of :class:`analysis.themes.ThemeModel`, kept as data so that checking a
+# ``themes:`` section does not import the theme model (scikit-learn, SciPy: ~2 s). A test
+# (tests/test_startup.py) checks that this list equals ``inspect.signature(ThemeModel)``.
+THEME_MODEL_PARAMETERS = (
+    "n_themes", "language", "backend", "form", "multiword", "extra_stop_words", "drop_names",
+    "title_words", "unit", "smoothing", "smoothing_terms", "min_terms", "k_range", "k_criterion",
+    "n_runs", "threshold", "min_fit", "n_top_terms", "seed_terms", "cache_dir", "max_iter",
+    "fit_sample", "random_state",
+)
 
-    try:
-        from analysis.themes.model import ThemeModel
-    except ImportError:  # pragma: no cover - the themes subpackage always ships
-        return set()
-    return {p for p in inspect.signature(ThemeModel.__init__).parameters if p != "self"}
+
+def theme_model_parameters() -> set[str]:
+    """Parameter names :class:`analysis.themes.ThemeModel` accepts (any is a valid ``themes.`` key).
+
+    >>> {"k_range", "extra_stop_words"} <= theme_model_parameters()
+    True
+    """
+    return set(THEME_MODEL_PARAMETERS)
 
 
 def defaults() -> dict[str, Any]:

@@ -185,13 +185,15 @@ def _salts(num_perm: int, random_state: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def minhash_signatures(sets: list[np.ndarray], num_perm: int = 128, random_state: int = 0,
-                       block: int = 50_000) -> np.ndarray:
+                       block: int = 5_000) -> np.ndarray:
     """MinHash signatures (one row of ``num_perm`` uint64 per shingle-hash array).
 
     Permutation ``p`` of a (well mixed) shingle hash ``h`` is ``a_p * h + b_p`` modulo
     2**64 with odd ``a_p`` (drawn from ``random_state``); the signature keeps each
-    permutation's minimum. Vectorised over
-    blocks of about ``block`` shingles, so its cost is one numpy pass per block.
+    permutation's minimum. Vectorised over blocks of about ``block`` shingles (whole
+    sets), permutations along the rows so that each minimum runs over contiguous
+    memory; a block of ``num_perm`` × ``block`` values stays in the CPU cache (the
+    signatures do not depend on ``block``).
 
     >>> sig = minhash_signatures([np.array([1, 2, 3], dtype=np.uint64)] * 2, num_perm=4)
     >>> sig.shape, bool((sig[0] == sig[1]).all())
@@ -200,20 +202,21 @@ def minhash_signatures(sets: list[np.ndarray], num_perm: int = 128, random_state
     mult, add = _salts(num_perm, random_state)
     out = np.full((len(sets), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
     sizes = np.fromiter((s.size for s in sets), dtype=np.int64, count=len(sets))
+    nonempty = np.flatnonzero(sizes)
+    if not nonempty.size:
+        return out
+    values = np.concatenate([sets[k] for k in nonempty.tolist()])
+    bounds = np.concatenate([[0], np.cumsum(sizes[nonempty])])
+    by_permutation = np.empty((num_perm, nonempty.size), dtype=np.uint64)
     i = 0
-    while i < len(sets):
-        j, total = i, 0
-        while j < len(sets) and (total == 0 or total + sizes[j] <= block):
-            total += sizes[j]
-            j += 1
-        nonempty = [k for k in range(i, j) if sizes[k]]
-        if nonempty:
-            values = np.concatenate([sets[k] for k in nonempty])
-            starts = np.concatenate([[0], np.cumsum(sizes[nonempty])[:-1]])
-            with np.errstate(over="ignore"):
-                mixed = values[:, None] * mult[None, :] + add[None, :]
-            out[nonempty] = np.minimum.reduceat(mixed, starts, axis=0)
+    while i < nonempty.size:  # sets i..j-1 hold about ``block`` shingles (at least one set)
+        j = max(i + 1, int(np.searchsorted(bounds, bounds[i] + block, side="right")) - 1)
+        with np.errstate(over="ignore"):
+            mixed = mult[:, None] * values[None, bounds[i]:bounds[j]]
+            mixed += add[:, None]
+        by_permutation[:, i:j] = np.minimum.reduceat(mixed, bounds[i:j] - bounds[i], axis=1)
         i = j
+    out[nonempty] = by_permutation.T
     return out
 
 

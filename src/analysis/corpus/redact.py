@@ -133,6 +133,34 @@ def _is_year(s: str) -> bool:
     return 1900 <= int(s) <= 2100
 
 
+# Every match of _CPR_RE, _DK_PHONE_RE, _INTL_PHONE_RE and _NATIONAL_PHONE_RE starts at one of
+# "(", "+" or a digit (any Unicode digit: _CPR_RE's \d takes "١٢") that follows neither a word
+# character nor "+" (each pattern's own look-ahead and look-behind demand at least that), so
+# they are tried only at those places.
+_NUMBER_START = re.compile(r"(?<![\w+])[(+\d]")
+# With more such places than one per this many characters a plain scan is cheaper.
+_SCAN_EVERY = 12
+
+
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int] | None):
+    """``pattern.finditer(text)`` when every match must start at one of ``starts`` (ascending;
+    ``None``: scan the whole text). The patterns never match an empty string.
+
+    >>> [m.group() for m in _matches_at(re.compile(r"\\d+"), "a 12 b 345", [2, 7])]
+    ['12', '345']
+    """
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for at in starts:
+        if at >= end:
+            m = pattern.match(text, at)
+            if m:
+                yield m
+                end = m.end()
+
+
 def _number_spans(text: str) -> list[Redaction]:
     spans: list[Redaction] = []
     if "@" in text:
@@ -145,10 +173,12 @@ def _number_spans(text: str) -> list[Redaction]:
         return spans
     for m in _CUED_CPR_RE.finditer(text):
         spans.append(Redaction("cpr", m.start("num"), m.end("num")))
-    for m in _CPR_RE.finditer(text):
+    starts = [m.start() for m in _NUMBER_START.finditer(text)]
+    starts = None if len(starts) * _SCAN_EVERY > len(text) else starts
+    for m in _matches_at(_CPR_RE, text, starts):
         if _plausible_date(m.group(1), m.group(2), m.group(3)):
             spans.append(Redaction("cpr", m.start(), m.end()))
-    for m in _DK_PHONE_RE.finditer(text):
+    for m in _matches_at(_DK_PHONE_RE, text, starts):
         s = m.group()
         if not _DK_PREFIX_RE.match(s):
             halves = s.split(" ")
@@ -163,11 +193,11 @@ def _number_spans(text: str) -> list[Redaction]:
             if _NOT_PHONE_AFTER.match(text[m.end(): m.end() + 12]):
                 continue
         spans.append(Redaction("phone", m.start(), m.end()))
-    for m in _INTL_PHONE_RE.finditer(text):
+    for m in _matches_at(_INTL_PHONE_RE, text, starts):
         digits = sum(c.isdigit() for c in m.group())
         if 8 <= digits <= 15:
             spans.append(Redaction("phone", m.start(), m.end()))
-    for m in _NATIONAL_PHONE_RE.finditer(text):
+    for m in _matches_at(_NATIONAL_PHONE_RE, text, starts):
         if 9 <= sum(c.isdigit() for c in m.group()) <= 12:
             spans.append(Redaction("phone", m.start(), m.end()))
     for m in _CUED_PHONE_RE.finditer(text):
