@@ -90,3 +90,31 @@ def test_a_cpr_number_in_other_digits_is_still_found():
     from analysis.corpus.redact import _number_spans
 
     assert [(r.kind, r.start, r.end) for r in _number_spans("ring ١٢٠٣٤٥-١٢٣٤ nu")] == [("cpr", 5, 16)]
+
+
+def test_ingest_on_two_workers_gives_the_tables_of_one(tmp_path, monkeypatch):
+    import pandas as pd
+
+    from analysis.corpus import ingest, workers
+
+    rows = [{"id": f"r{k}", "text": f"Jeg er imod forslag {k}. Ring på 12 34 56 {k % 90 + 10:02d}.\n\n"
+             f"Med venlig hilsen\nAnna Vestergaard{'' if k % 3 else ', formand for Valby Lokaludvalg'}"}
+            for k in range(60)]
+    path = tmp_path / "svar.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    monkeypatch.setattr(workers, "MIN_PER_WORKER", 5)
+    assert workers.worker_count(2, 60) == 2
+    one, two = ingest(path, text_col="text", id_col="id", workers=1), ingest(path, text_col="text", id_col="id", workers=2)
+    for name in ("responses", "segments", "ingest_report", "redaction_report"):
+        pd.testing.assert_frame_equal(getattr(one, name), getattr(two, name), check_exact=True)
+    assert one.page_starts == two.page_starts
+    assert "[NAVN]" in one.responses["text"].iloc[0] and len(one.segments) > 120
+
+
+def test_worker_count_refuses_a_nonsense_number_and_stays_serial_for_little_work():
+    from analysis.corpus.workers import map_in_order, worker_count
+
+    with pytest.raises(ValueError):
+        worker_count(0, 10)
+    assert worker_count("auto", 10) == 1
+    assert map_in_order(lambda x: x * 2, list(range(7)), workers=2, min_per_worker=1) == [0, 2, 4, 6, 8, 10, 12]

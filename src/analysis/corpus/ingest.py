@@ -28,6 +28,7 @@ from analysis.corpus.process import (ANALYSABLE_STATUSES, DEFAULT_MAX_CHARS, Ite
 from analysis.corpus.readers import DOCUMENT_SUFFIXES, Document, ReadError, read_document
 from analysis.corpus.readers.tables import TABLE_SUFFIXES, read_table_rows
 from analysis.corpus.segment import segment_responses
+from analysis.corpus.workers import CHUNKS_PER_WORKER, chunks, map_in_order, worker_count
 from analysis.text import check_language
 
 __all__ = ["IngestResult", "IngestError", "ingest", "write_ingest", "classify_attachment_only",
@@ -203,6 +204,7 @@ def ingest(
     keep_moderated: bool = False,
     keep_file_names: bool = False,
     sheets: str | list[str] = "all",
+    workers: int | str = "auto",
 ) -> IngestResult:
     """Read a folder of documents or a response table into the contract's tables.
 
@@ -220,6 +222,8 @@ def ingest(
     keep_moderated : keep comments a platform's moderators rejected (Polis ``moderated = -1``)
     keep_file_names : show file names in ids and ``source`` even when they look like personal
         data (by default such a name is replaced by a neutral id, ``f-`` and a hash)
+    workers : processes that clean, redact and segment (``"auto"``: every core, for inputs large
+        enough to gain; see :mod:`analysis.corpus.workers`); the tables do not depend on it
 
     Examples
     --------
@@ -248,9 +252,14 @@ def ingest(
     _dedupe_ids(items)
     rows, page_starts, redactions, names = [], {}, [], []
     forget_copies()  # the registry may have changed since the last ingest
-    for item in items:
+
+    def process_one(item: Item) -> tuple:
         row, starts, counts, found = process(item, language, hearing or source.stem, redact, keep_office_holders,
                                              max_chars=max_chars)
+        return item.status, item.reasons, row, starts, counts, found
+
+    for item, (status, reasons, row, starts, counts, found) in zip(items, map_in_order(process_one, items, workers)):
+        item.status, item.reasons = status, reasons  # what process flagged, also when a worker did it
         rows.append((item, row, starts, counts))
         names.extend(found)
     if redact and names:
@@ -274,7 +283,7 @@ def ingest(
         responses["duplicate_group"] = pd.Series(pd.NA, index=responses.index, dtype="string")
         responses["duplicate_group_size"] = pd.Series(pd.NA, index=responses.index, dtype="Int64")
     analysable = responses[responses["status"].isin(ANALYSABLE_STATUSES)]
-    segments = segment_responses(analysable, page_starts)
+    segments = _segments(analysable, page_starts, workers)
     ingest_report = pd.DataFrame(report, columns=["source", "status", "reason"]).astype("string")
     redaction_report = pd.DataFrame(redactions, columns=["response_id", "kind", "count"])
     result = IngestResult(responses, segments, ingest_report, redaction_report, page_starts)
@@ -285,6 +294,17 @@ def ingest(
             ingest_report,
         )
     return result
+
+
+def _segments(analysable: pd.DataFrame, page_starts: dict, workers: int | str) -> pd.DataFrame:
+    """:func:`segment_responses` of ``analysable``, in contiguous slices on several cores when
+    there are enough responses (the slices' tables concatenated are the one table)."""
+    n = worker_count(workers, len(analysable))
+    if n == 1:
+        return segment_responses(analysable, page_starts)
+    parts = map_in_order(lambda b: segment_responses(analysable.iloc[b[0]:b[1]], page_starts),
+                         chunks(len(analysable), n * CHUNKS_PER_WORKER), n, min_per_worker=1)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _redact_recurring(rows: list, names: list[str]) -> None:
