@@ -21,8 +21,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from analysis.themes.nmf import (SmoothedRows, as_rows, fit_coordinate_descent, nmf_estimator,
-                                 randomized_svd)
+from analysis.themes.nmf import SmoothedRows, as_rows, fit_coordinate_descent, nmf_estimator
 from analysis.themes.vectors import BACKENDS, _soft_assign
 
 __all__ = ["BACKENDS", "prepare", "fit_backend", "transform_backend", "seed_vectors", "nndsvda",
@@ -337,7 +336,7 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
     need = min(k, min(Xs.shape))
     if data.get("svd") is None or data["svd"][1].shape[0] < need:
         kmax = min(max(need, int(data.get("k_max", need))), min(Xs.shape))
-        data["svd"] = randomized_svd(Xs, kmax, random_state=random_state)
+        data["svd"] = _svd(data, kmax, random_state)
     U, S, Vt = data["svd"]
     n, v = Xs.shape
     W = np.zeros((n, k))
@@ -365,6 +364,13 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
     W[W == 0] = avg
     H[H == 0] = avg
     return W, H
+
+
+def _svd(data: dict[str, Any], k: int, random_state: int):
+    """scikit-learn's randomized SVD of ``data["Xs"]`` (the start the themes were tuned on)."""
+    from sklearn.utils.extmath import randomized_svd as sk_randomized_svd
+
+    return sk_randomized_svd(data["Xs"], k, random_state=random_state)
 
 
 def smoothed(data: dict[str, Any]) -> SmoothedRows:

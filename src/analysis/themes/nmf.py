@@ -7,7 +7,9 @@ document), S the sparse term similarity. Xs itself holds hundreds of terms per d
 through the factors ``scale · (X · (A · B))`` the same product costs a tenth. The
 coordinate-descent fit (:func:`fit_coordinate_descent`) is scikit-learn's
 ``_fit_coordinate_descent`` (same update, same start, same stopping rule) with these
-products, in float64.
+products, in float64. (The SVD start stays scikit-learn's ``randomized_svd`` of the
+explicit matrix: its transposed route for wide corpora gives the starts the themes were
+tuned on; an own range finder cost 0.026 NMI on scoop-hivemind.)
 
 >>> import scipy.sparse as sp
 >>> X = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]))
@@ -148,38 +150,6 @@ def fit_coordinate_descent(M: SmoothedRows, W: np.ndarray, H: np.ndarray, *, tol
         if violation_init == 0 or violation / violation_init <= tol:
             break
     return W, np.ascontiguousarray(Ht.T), n_iter
-
-
-def randomized_svd(M: SmoothedRows, n_components: int, *, random_state: int = 0,
-                   n_oversamples: int = 10):
-    """Truncated SVD ``(U, s, Vt)`` by the randomized range finder (as scikit-learn's).
-
-    Halko et al.: a Gaussian start of ``n_components + n_oversamples`` columns, 7 power
-    iterations (4 when ``n_components`` is a tenth of the smaller side or more) with LU
-    normalisation, then the SVD of the projection; signs as ``svd_flip`` (largest
-    entry of each column of U positive).
-
-    >>> U, s, Vt = randomized_svd(as_rows(np.diag([3.0, 2.0, 1.0])), 2)
-    >>> s.round(6).tolist()
-    [3.0, 2.0]
-    """
-    from scipy import linalg
-
-    n, v = M.shape
-    size = min(n_components + n_oversamples, n, v)
-    n_iter = 7 if n_components < 0.1 * min(n, v) else 4
-    Q = np.random.RandomState(random_state).normal(size=(v, size))
-    for _ in range(n_iter):
-        Q, _ = linalg.lu(M.dot(Q), permute_l=True, check_finite=False)
-        Q, _ = linalg.lu(M.tdot(Q), permute_l=True, check_finite=False)
-    Q, _ = linalg.qr(M.dot(Q), mode="economic", check_finite=False)
-    B = M.tdot(Q).T
-    Uhat, s, Vt = linalg.svd(B, full_matrices=False, check_finite=False)
-    U = Q @ Uhat
-    signs = np.sign(U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])])
-    signs[signs == 0] = 1.0
-    U, Vt = U * signs, Vt * signs[:, None]
-    return U[:, :n_components], s[:n_components], Vt[:n_components]
 
 
 def nmf_estimator(H: np.ndarray, *, tol: float, max_iter: int, n_iter: int, seed: int):
