@@ -1,4 +1,4 @@
-"""The themes stage walks each text once: joined response walks, float32 NMF, cached normaliser."""
+"""The themes stage walks each text once: joined response walks, float64 NMF, cached normaliser."""
 import numpy as np
 import scipy.sparse as sp
 
@@ -28,12 +28,12 @@ def test_fit_transform_walked_matches_fit_transform():
     assert (tf.transform_walked(tf.walk_texts(texts[:2])) != tf.transform(texts[:2])).nnz == 0
 
 
-def test_float32_nmf_returns_float64_and_transforms_float64_input():
+def test_nmf_fit_and_transform_are_float64():
     rng = np.random.RandomState(0)
     X = sp.csr_matrix(rng.rand(30, 12) * (rng.rand(30, 12) > 0.5))
     data = prepare("nmf", X, X)
     W, est = fit_backend("nmf", data, None, 3, seed=0)
-    assert W.dtype == np.float64 and est.components_.dtype == np.float32
+    assert W.dtype == np.float64 and est.components_.dtype == np.float64
     Wn = transform_backend("nmf", est, data, X, X, [""] * 30)
     assert Wn.dtype == np.float64 and Wn.shape == (30, 3)
     assert np.corrcoef(W.ravel(), Wn.ravel())[0, 1] > 0.9

@@ -39,6 +39,7 @@ from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme_fit,
                                       no_clear_theme, theme_label, theme_sums)
 from analysis.themes.features import TermFeatures
+from analysis.themes.nmf import smoothed_rows
 from analysis.themes.policy import CONTENT_KINDS, sender_names, title_words
 from analysis.themes.repeats import distinct_rows, kinds_once
 from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
@@ -310,8 +311,11 @@ class ThemeModel(TransformerMixin, BaseEstimator):
 
     def _fit_k(self, Xd, doc_texts):
         """Prepare the backend, scan the candidate k, return the chosen fit."""
+        factors = (smoothed_rows(Xd, self.term_similarity_, self.smoothing, Xs=self._Xs)
+                   if self.backend == "nmf" and self.smoothing_terms is None else None)
         data = backends.prepare(self.backend, Xd, self._Xs, texts=doc_texts, features=self.features_,
-                                random_state=self.random_state, cache_dir=self.cache_dir)
+                                random_state=self.random_state, cache_dir=self.cache_dir,
+                                factors=factors)
         self._data = data
         self._seed_rows, self._seed_ids = backends.seed_vectors(self.seed_terms, self.features_, Xd.shape[1])
         n = Xd.shape[0]
