@@ -11,6 +11,7 @@ Cleaning and segmentation live in :mod:`analysis.corpus.cleaning` and
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -144,28 +145,161 @@ def _foreign_stop_candidates(language: str) -> frozenset[str]:
                      for w in _general_stop_words(other) if w.isalpha() and w not in own)
 
 
-@lru_cache(maxsize=200_000)
+FOREIGN_COMMON = 4.0      # a word this common in another language ...
+FOREIGN_RARE_HERE = 2.5   # ... and this rare here is foreign (keyness)
+_MISSING = 1e-9           # wordfreq's frequency floor for ``minimum=0``: Zipf 0
+
+
+def _zipf_of(freqs: Iterable[float]) -> float:
+    """The Zipf frequency wordfreq gives a word whose tokens have these frequencies.
+
+    ``zipf_frequency``'s arithmetic (``1/f = 1/f1 + 1/f2 + ...``, three significant digits,
+    then two decimals); no token: Zipf 0.
+
+    >>> _zipf_of([1e-5]), _zipf_of([1e-5, 1e-5]), _zipf_of([])
+    (4.0, 3.7, 0.0)
+    """
+    one_over = 0.0
+    for freq in freqs:
+        one_over += 1.0 / freq
+    if not one_over:
+        return round(math.log(_MISSING, 10) + 9, 2)
+    unrounded = max(1.0 / one_over, _MISSING)
+    rounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+    return round(math.log(rounded, 10) + 9, 2)
+
+
+def _word_tokens(word: str, code: str) -> list[str] | None:
+    """wordfreq's tokens of ``word`` in ``code`` (``lossy_tokenize``), or None for a
+    language wordfreq tokenises with a dictionary (it must judge those words itself).
+
+    >>> _word_tokens("cykel-sti", "da"), _word_tokens("co2-udledning", "da")
+    (['cykel', 'sti'], ['co2', 'udledning'])
+    """
+    from analysis.corpus.wordlist import _tokens
+
+    if code not in _REGEX_TOKENISED:
+        from wordfreq import get_language_info
+
+        if get_language_info(code)["tokenizer"] != "regex":
+            return None
+        _REGEX_TOKENISED.add(code)
+    return _tokens(word, code)
+
+
+_REGEX_TOKENISED: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _stop_tokens() -> frozenset[str]:
+    """Every token of every registered language's stop words, in every registered language."""
+    return frozenset(tok for word in set().union(*map(_general_stop_words, LANGUAGES))
+                     for code in LANGUAGES for tok in (_word_tokens(word, code) or ()))
+
+
+@lru_cache(maxsize=16)
+def _band_index(code: str) -> dict[str, int]:
+    """Token → frequency band (``-band`` centibels) of wordfreq's list for ``code``, for the
+    tokens at Zipf ≥ :data:`FOREIGN_RARE_HERE` and the stop-word tokens (:func:`_stop_tokens`).
+
+    One pass over the packed list, which is not kept (the German one holds 634,502 words;
+    wordfreq's own dictionary of it costs 0.6 s and ~70 MB).
+
+    >>> _band_index("en")["the"] < _band_index("en")["energy"]
+    True
+    """
+    from analysis.corpus.wordlist import _bands
+
+    stops, out = _stop_tokens(), {}
+    for band, words in enumerate(_bands.__wrapped__(code)):
+        if _zipf_of([10 ** (-band / 100)]) >= FOREIGN_RARE_HERE:
+            out.update(dict.fromkeys(words, band))
+        else:
+            out.update((w, band) for w in stops.intersection(words))
+    return out
+
+
+def _zipf_bound(word: str, code: str) -> float | None:
+    """wordfreq's ``zipf_frequency(word, code)`` when it is at least :data:`FOREIGN_RARE_HERE`
+    or every token of ``word`` is a stop-word token; otherwise some value below
+    :data:`FOREIGN_RARE_HERE` (a token's band is below it, and the word is no more common
+    than any of its tokens). None: wordfreq must judge the word (:func:`_word_tokens`).
+
+    >>> _zipf_bound("the", "en") > 7, _zipf_bound("qqqxxzz", "en")
+    (True, 0.0)
+    """
+    tokens = _word_tokens(word, code)
+    if tokens is None:
+        return None
+    bands, freqs = _band_index(code), []
+    for token in tokens:
+        digits = any(ch.isdigit() for ch in token)
+        if digits:  # wordfreq's lists keep digit runs as zeros, priced by digit_freq
+            from wordfreq.numbers import smash_numbers
+
+            smashed = smash_numbers(token)
+        band = bands.get(smashed if digits else token)
+        if band is None:
+            return 0.0
+        freq = 10 ** (-band / 100)
+        if digits and smashed != token:
+            from wordfreq.numbers import digit_freq
+
+            freq *= digit_freq(token)
+        freqs.append(freq)
+    return _zipf_of(freqs)
+
+
+def _zipf_at_least(word: str, code: str, threshold: float) -> bool:
+    """``zipf_frequency(word, code) >= threshold`` for ``threshold >= FOREIGN_RARE_HERE``.
+
+    >>> _zipf_at_least("energy", "en", 4.0), _zipf_at_least("energi", "en", 4.0)
+    (True, False)
+    """
+    zipf = _zipf_bound(word, code)
+    if zipf is None:
+        from wordfreq import zipf_frequency
+
+        zipf = zipf_frequency(word, code)
+    return zipf >= threshold
+
+
+@lru_cache(maxsize=32)
+def _foreign_stop_words(language: str) -> frozenset[str]:
+    """Every foreign stop word of ``language`` (:func:`foreign_stop_word`), judged at once.
+
+    >>> "and" in _foreign_stop_words("da"), "for" in _foreign_stop_words("da")
+    (True, False)
+    """
+    def zipf(word: str, code: str) -> float:
+        value = _zipf_bound(word, code)  # exact: every token of a stop word is a stop-word token
+        if value is None:
+            from analysis.corpus.wordlist import zipf as zipf_by_bisection
+
+            value = zipf_by_bisection(word, code)
+        return value
+
+    out = set()
+    for word in _foreign_stop_candidates(language):
+        here = zipf(word, language)
+        if any(word in _general_stop_words(other) and zipf(word, other) > here + FOREIGN_MARGIN
+               for other in LANGUAGES if other != language):
+            out.add(word)
+    return frozenset(out)
+
+
 def foreign_stop_word(word: str, language: str) -> bool:
     """True when ``word`` is a stop word of another registered language, far more common there.
 
     An English "and" in Danish responses is a quotation or a name, never a theme word or a
     key term; a word the corpus language uses about as often ("for", "der" in Danish) stays.
-    Frequencies are wordfreq's (offline data), by :func:`analysis.corpus.wordlist.zipf`.
+    Frequencies are wordfreq's (offline data): Zipf here + :data:`FOREIGN_MARGIN` <
+    Zipf there, every candidate judged at once (:func:`_foreign_stop_words`).
 
     >>> foreign_stop_word("and", "da"), foreign_stop_word("for", "da"), foreign_stop_word("klima", "da")
     (True, False, False)
     """
-    if word not in _foreign_stop_candidates(language):
-        return False
-    from analysis.corpus.wordlist import zipf
-
-    here = zipf(word, language)
-    return any(word in _general_stop_words(other) and zipf(word, other) > here + FOREIGN_MARGIN
-               for other in LANGUAGES if other != language)
-
-
-FOREIGN_COMMON = 4.0      # a word this common in another language ...
-FOREIGN_RARE_HERE = 2.5   # ... and this rare here is foreign (keyness)
+    return word in _foreign_stop_words(language)
 
 
 @lru_cache(maxsize=200_000)
@@ -175,20 +309,18 @@ def foreign_word(word: str, language: str) -> bool:
     A foreign stop word (:func:`foreign_stop_word`), or a word common in another registered
     language (Zipf ≥ 4) and rare here (Zipf < 2.5). Keyness leaves such words out; theme
     features leave out only the foreign stop words (an English "repair" in a Danish
-    response about repair cafés is a theme word).
+    response about repair cafés is a theme word). Every distinct word of a corpus comes
+    here: the frequencies are looked up among the common words of each list
+    (:func:`_zipf_at_least`), not in wordfreq's whole dictionaries.
 
     >>> foreign_word("and", "da"), foreign_word("klima", "da"), foreign_word("der", "da")
     (True, False, False)
     """
     if foreign_stop_word(word, language):
         return True
-    # Every distinct word of a corpus comes here: wordfreq's dictionary (loaded once per
-    # language) is faster than wordlist's bisection, which suits a few look-ups.
-    from wordfreq import zipf_frequency
-
-    if zipf_frequency(word, language) >= FOREIGN_RARE_HERE:
+    if _zipf_at_least(word, language, FOREIGN_RARE_HERE):
         return False
-    return any(zipf_frequency(word, other) >= FOREIGN_COMMON for other in LANGUAGES if other != language)
+    return any(_zipf_at_least(word, other, FOREIGN_COMMON) for other in LANGUAGES if other != language)
 
 
 def stop_words(language: str = "da", extra: Iterable[str] = (), consultation: bool = True,
