@@ -169,6 +169,9 @@ def _zipf_of(freqs: Iterable[float]) -> float:
     return round(math.log(rounded, 10) + 9, 2)
 
 
+_REGEX_TOKENISED: set[str] = set()  # wordfreq languages known to tokenise by regex
+
+
 def _word_tokens(word: str, code: str) -> list[str] | None:
     """wordfreq's tokens of ``word`` in ``code`` (``lossy_tokenize``), or None for a
     language wordfreq tokenises with a dictionary (it must judge those words itself).
@@ -185,9 +188,6 @@ def _word_tokens(word: str, code: str) -> list[str] | None:
             return None
         _REGEX_TOKENISED.add(code)
     return _tokens(word, code)
-
-
-_REGEX_TOKENISED: set[str] = set()
 
 
 @lru_cache(maxsize=1)
@@ -231,22 +231,16 @@ def _zipf_bound(word: str, code: str) -> float | None:
     tokens = _word_tokens(word, code)
     if tokens is None:
         return None
+    from wordfreq.numbers import digit_freq, smash_numbers
+
     bands, freqs = _band_index(code), []
     for token in tokens:
-        digits = any(ch.isdigit() for ch in token)
-        if digits:  # wordfreq's lists keep digit runs as zeros, priced by digit_freq
-            from wordfreq.numbers import smash_numbers
-
-            smashed = smash_numbers(token)
-        band = bands.get(smashed if digits else token)
+        # wordfreq's lists keep digit runs as zeros, priced by digit_freq
+        key = smash_numbers(token) if any(ch.isdigit() for ch in token) else token
+        band = bands.get(key)
         if band is None:
             return 0.0
-        freq = 10 ** (-band / 100)
-        if digits and smashed != token:
-            from wordfreq.numbers import digit_freq
-
-            freq *= digit_freq(token)
-        freqs.append(freq)
+        freqs.append(10 ** (-band / 100) * (digit_freq(token) if key != token else 1.0))
     return _zipf_of(freqs)
 
 

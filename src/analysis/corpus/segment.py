@@ -157,14 +157,14 @@ def _split_long(span: Span, limit: int = MAX_SENTENCE_CHARS) -> list[Span]:
     [999, 999, 399]
     """
     out, text, base = [], span.text, span.start
-    start = 0
+    start = 0  # always at a non-space: the span is stripped, and each cut skips the spaces after it
     while len(text) - start > limit:
         cut = _cut_point(text[start:start + limit + 1], limit)
-        piece = text[start:start + cut]
-        left = len(piece) - len(piece.lstrip())
-        out.append(Span(piece.strip(), base + start + left, base + start + len(piece.rstrip())))
+        piece = text[start:start + cut].rstrip()
+        out.append(Span(piece, base + start, base + start + len(piece)))
         start += cut
-        start += len(text[start:]) - len(text[start:].lstrip())
+        while start < len(text) and text[start].isspace():
+            start += 1
     piece = text[start:]
     if piece.strip():
         out.append(Span(piece.strip(), base + start, base + start + len(piece.rstrip())))

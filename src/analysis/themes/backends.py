@@ -332,11 +332,13 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
     >>> W.shape, H.shape
     ((3, 2), (2, 3))
     """
+    from sklearn.utils.extmath import randomized_svd
+
     Xs = smoothed(data)
     need = min(k, min(Xs.shape))
     if data.get("svd") is None or data["svd"][1].shape[0] < need:
         kmax = min(max(need, int(data.get("k_max", need))), min(Xs.shape))
-        data["svd"] = _svd(data, kmax, random_state)
+        data["svd"] = randomized_svd(data["Xs"], kmax, random_state=random_state)  # the explicit matrix
     U, S, Vt = data["svd"]
     n, v = Xs.shape
     W = np.zeros((n, k))
@@ -364,13 +366,6 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
     W[W == 0] = avg
     H[H == 0] = avg
     return W, H
-
-
-def _svd(data: dict[str, Any], k: int, random_state: int):
-    """scikit-learn's randomized SVD of ``data["Xs"]`` (the start the themes were tuned on)."""
-    from sklearn.utils.extmath import randomized_svd as sk_randomized_svd
-
-    return sk_randomized_svd(data["Xs"], k, random_state=random_state)
 
 
 def smoothed(data: dict[str, Any]) -> SmoothedRows:

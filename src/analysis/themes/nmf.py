@@ -14,7 +14,7 @@ tuned on; an own range finder cost 0.026 NMI on scoop-hivemind.)
 >>> import scipy.sparse as sp
 >>> X = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]))
 >>> S = sp.csr_matrix(np.eye(3))
->>> M = smoothed_rows(X, S, 1.0)
+>>> M = smoothed_rows(X, S, 1.0, Xs=sp.csr_matrix(X @ (np.eye(3) + S)))
 >>> np.allclose(M.dot(np.eye(3)), M.toarray())
 True
 """
@@ -70,7 +70,7 @@ class SmoothedRows:
         return SmoothedRows(self.X[idx], self.A, self.scale[idx], AT=self.AT)
 
     def mean(self) -> float:
-        """Mean of all cells (as ``toarray().mean()``)."""
+        """Mean of all cells (as ``toarray().mean()``; the NNDSVDa fill value)."""
         col = np.ones(self.shape[1])
         return float(self.dot(col[:, None]).sum() / max(self.shape[0] * self.shape[1], 1))
 
@@ -79,29 +79,24 @@ class SmoothedRows:
         return self.dot(np.eye(self.shape[1]))
 
 
-def smoothed_rows(X, S, smoothing: float, Xs=None) -> SmoothedRows:
-    """The factors of ``smooth_terms(X, S, smoothing)`` (no ``max_terms``).
+def smoothed_rows(X, S, smoothing: float, Xs) -> SmoothedRows:
+    """The factors of ``Xs = smooth_terms(X, S, smoothing)`` (no ``max_terms``).
 
-    When the smoothed matrix ``Xs`` is at hand, each row's scale is read from it (its row
-    sum over that of ``X · A``: all entries are non-negative) instead of from a second
-    product.
+    Each row's scale is read from ``Xs`` (its row sum over that of ``X · A``: all entries
+    are non-negative), so no second product is formed.
 
     >>> X = sp.csr_matrix(np.array([[3.0, 4.0]]))
-    >>> smoothed_rows(X, sp.csr_matrix((2, 2)), 0.0).toarray().round(2).tolist()
+    >>> smoothed_rows(X, sp.csr_matrix((2, 2)), 0.0, Xs=X / 5.0).toarray().round(2).tolist()
     [[0.6, 0.8]]
     """
     X = sp.csr_matrix(X, dtype=np.float64)
     A = None
     if smoothing:
         A = (sp.identity(X.shape[1], format="csr") + smoothing * sp.csr_matrix(S)).tocsr()
-    if Xs is not None:
-        raw = np.asarray(X @ (np.ones(X.shape[1]) if A is None else A @ np.ones(X.shape[1]))).ravel()
-        got = np.asarray(Xs.sum(axis=1)).ravel()
-        scale = np.divide(got, raw, out=np.zeros_like(raw), where=raw > 0)
-    else:
-        XA = X if A is None else sp.csr_matrix(X @ A)
-        norms = np.sqrt(np.asarray(XA.multiply(XA).sum(axis=1)).ravel())
-        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    ones = np.ones(X.shape[1])
+    raw = np.asarray(X @ (ones if A is None else A @ ones)).ravel()
+    got = np.asarray(Xs.sum(axis=1)).ravel()
+    scale = np.divide(got, raw, out=np.zeros_like(raw), where=raw > 0)
     return SmoothedRows(X, A, scale)
 
 
