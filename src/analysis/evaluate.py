@@ -49,7 +49,7 @@ def matched_accuracy(pred: Sequence[Any], gold: Sequence[Any]) -> tuple[float, d
     >>> matched_accuracy([1, 1, 0, 0], ["x", "x", "y", "y"])
     (1.0, {'0': 'y', '1': 'x'})
     """
-    from scipy.optimize import linear_sum_assignment
+    from analysis.linalg import linear_sum_assignment
 
     table = contingency(pred, gold)
     if table.empty:

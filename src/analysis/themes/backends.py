@@ -63,12 +63,14 @@ def prepare(backend: str, X, Xs, *, texts: Sequence[str] = (), features=None,
     >>> sorted(prepare("nmf", sp.eye(3, format="csr"), sp.eye(3, format="csr")))
     ['X', 'Xs']
     """
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.preprocessing import normalize
-
     data: dict[str, Any] = {"X": X, "Xs": Xs}
     if factors is not None:
         data["Xs_rows"] = factors
+    if backend == "nmf":
+        return data
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     n, v = Xs.shape
     if backend in ("kmeans", "embeddings"):
         nc = max(1, min(50 if backend == "embeddings" else 100, v - 1, n - 1))
@@ -213,13 +215,14 @@ def fit_backend(backend: str, data: dict[str, Any], idx: np.ndarray | None, k: i
     >>> fit_backend("kmeans", prepare("kmeans", X, X), None, 2, seed=0)[0].shape
     (4, 2)
     """
-    # sklearn.cluster is imported only by the backends that use it (a third of a second).
-    from sklearn.decomposition import NMF, LatentDirichletAllocation
-    from sklearn.exceptions import ConvergenceWarning
-
+    # scikit-learn is imported only by the fits that use it (the default NMF fit does
+    # not: its import costs ~2 s of a themes run).
     sel = (lambda M: M) if idx is None else (lambda M: M[idx])
     if backend == "nmf":
         if seeds is not None and len(seeds):
+            from sklearn.decomposition import NMF
+            from sklearn.exceptions import ConvergenceWarning
+
             Xs = sel(data["Xs"])
             est = NMF(k, init="custom", random_state=seed, max_iter=max_iter)
             free = k - len(seeds)
@@ -243,6 +246,8 @@ def fit_backend(backend: str, data: dict[str, Any], idx: np.ndarray | None, k: i
         W, H, n_iter = fit_coordinate_descent(M, W0, H0, tol=tol, max_iter=iters)
         return W, nmf_estimator(H, tol=tol, max_iter=iters, n_iter=n_iter, seed=seed)
     if backend == "lda":
+        from sklearn.decomposition import LatentDirichletAllocation
+
         est = LatentDirichletAllocation(k, learning_method="batch",
                                         max_iter=min(max_iter, 20 if idx is None else 10),
                                         random_state=seed)
@@ -289,8 +294,6 @@ def transform_backend(backend: str, estimator, data: dict[str, Any], Xn, Xs, tex
     >>> transform_backend("nmf", est, d, X, X, [""] * 4).shape
     (4, 2)
     """
-    from sklearn.preprocessing import normalize
-
     if backend == "nmf":
         dtype = estimator.components_.dtype
         return estimator.transform(Xs.astype(dtype, copy=False)).astype(np.float64)
@@ -299,6 +302,8 @@ def transform_backend(backend: str, estimator, data: dict[str, Any], Xn, Xs, tex
         W = estimator.transform(C)
         W[np.asarray(C.sum(axis=1)).ravel() == 0] = 0
         return W
+    from sklearn.preprocessing import normalize
+
     svd = data.get("svd_model")
     Z = normalize(svd.transform(Xs)) if svd is not None else normalize(Xs.toarray())
     if backend == "embeddings":
@@ -332,7 +337,7 @@ def nndsvda(data: dict[str, Any], k: int, *, random_state: int = 0) -> tuple[np.
     >>> W.shape, H.shape
     ((3, 2), (2, 3))
     """
-    from sklearn.utils.extmath import randomized_svd
+    from analysis.linalg import randomized_svd
 
     Xs = smoothed(data)
     need = min(k, min(Xs.shape))

@@ -40,9 +40,9 @@ def theme_vectors(W: np.ndarray, Xs) -> np.ndarray:
     >>> theme_vectors(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[3.0, 0.0], [0.0, 2.0]])).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
-    from sklearn.preprocessing import normalize
+    from analysis.linalg import normalize_rows
 
-    return normalize(theme_sums(W, Xs))
+    return normalize_rows(theme_sums(W, Xs))
 
 
 def theme_sums(W: np.ndarray, Xs) -> np.ndarray:
@@ -54,12 +54,13 @@ def theme_sums(W: np.ndarray, Xs) -> np.ndarray:
     [[0.5, 0.0], [0.5, 1.0]]
     """
     import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
+
+    from analysis.linalg import normalize_rows
 
     W = np.clip(np.asarray(W, dtype=float), 0, None)
     tot = W.sum(axis=1)
     Wn = np.divide(W, tot[:, None], out=np.zeros_like(W), where=tot[:, None] > 0)
-    return np.asarray((normalize(sp.csr_matrix(Xs, dtype=np.float64)).T @ Wn).T)
+    return np.asarray((normalize_rows(sp.csr_matrix(Xs, dtype=np.float64)).T @ Wn).T)
 
 
 def main_theme_fit(W: np.ndarray, Xs, C: np.ndarray) -> np.ndarray:
@@ -70,10 +71,11 @@ def main_theme_fit(W: np.ndarray, Xs, C: np.ndarray) -> np.ndarray:
     [0.707, 0.0]
     """
     import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
+
+    from analysis.linalg import normalize_rows
 
     W = np.asarray(W, dtype=float)
-    cos = np.asarray(normalize(sp.csr_matrix(Xs, dtype=np.float64)) @ C.T)
+    cos = np.asarray(normalize_rows(sp.csr_matrix(Xs, dtype=np.float64)) @ C.T)
     out = cos[np.arange(len(W)), W.argmax(axis=1)] if len(W) else np.zeros(0)
     return np.where(np.clip(W, 0, None).sum(axis=1) > 0, out, 0.0)
 

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
+from analysis.estimator import Transformer
 
 from analysis.text import WORD_RE, check_language, foreign_stop_word, lemma, stem, stop_words
 from analysis.themes.repeats import distinct_rows, shared_rows
@@ -245,7 +245,7 @@ def document_frequency_limits(n_docs: int) -> tuple[int, float]:
     return max(2, int(round(n_docs * 0.0005))), 0.5
 
 
-class TermFeatures(TransformerMixin, BaseEstimator):
+class TermFeatures(Transformer):
     """Segments → TF-IDF over lemmas (or stems) and multi-word terms.
 
     A scikit-learn-style transformer: parameters in ``__init__``; ``fit`` learns
@@ -413,7 +413,7 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         >>> tf.fit_transform_walked(tf.walk_texts(["bus og metro", "metro og tog"])).shape[0]
         2
         """
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from analysis.themes.tfidf import TermTfidf
 
         self._check_params()
         docs = shared_rows(walked, _terms_of)
@@ -448,9 +448,9 @@ class TermFeatures(TransformerMixin, BaseEstimator):
         auto_min, auto_max = document_frequency_limits(n_docs)
         self.min_df_ = auto_min if self.min_df == "auto" else self.min_df
         self.max_df_ = auto_max if self.max_df == "auto" else self.max_df
-        self.vectorizer_ = TfidfVectorizer(analyzer=_identity, min_df=self.min_df_,
-                                           max_df=self.max_df_, sublinear_tf=self.sublinear_tf,
-                                           norm=self.norm, dtype=np.float64)
+        self.vectorizer_ = TermTfidf(min_df=self.min_df_, max_df=self.max_df_,
+                                     sublinear_tf=self.sublinear_tf, norm=self.norm,
+                                     dtype=np.float64)
         try:
             X = self.vectorizer_.fit_transform(analysed)
         except ValueError:

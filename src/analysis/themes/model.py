@@ -32,8 +32,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
 
+from analysis.estimator import Transformer
+from analysis.linalg import normalize_rows
 from analysis.themes import backends, choose_k
 from analysis.themes.checks import check_model_params, check_texts
 from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme_fit,
@@ -56,7 +57,7 @@ _NOT_EVIDENCE = {
 }
 
 
-class ThemeModel(TransformerMixin, BaseEstimator):
+class ThemeModel(Transformer):
     """Find themes in segment texts (scikit-learn style: ``fit``/``transform``).
 
     Parameters
@@ -266,15 +267,13 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def _weigh_documents(self, Xd, W_fit, sample):
         """Weights, fits with the main theme and theme sums (:func:`theme_sums`) of every
         document: from the fit itself, or, after a sample fit, by transform."""
-        from sklearn.preprocessing import normalize
-
         sums = theme_sums(W_fit, self._Xs)
         if sample is None:
-            return W_fit, main_theme_fit(W_fit, self._Xs, normalize(sums)), sums
+            return W_fit, main_theme_fit(W_fit, self._Xs, normalize_rows(sums)), sums
         self._Xs = None  # the sample's smoothed rows: not kept (nor shipped to Dask workers)
         for name in ("X", "Xs", "svd"):
             self._data.pop(name, None)
-        W, fit = weigh_in_chunks(Xd, self._smooth, self.estimator_, normalize(sums))
+        W, fit = weigh_in_chunks(Xd, self._smooth, self.estimator_, normalize_rows(sums))
         return W, fit, sums
 
     def _stop_extra(self, texts, kinds) -> tuple[str, ...]:
@@ -435,10 +434,8 @@ class ThemeModel(TransformerMixin, BaseEstimator):
     def _set_theme_sums(self, sums: np.ndarray) -> None:
         """Theme sums and unit vectors (``_fit_centroids``: what new texts' fits are measured
         against, see :func:`analysis.scale.themes.no_clear_theme_of`)."""
-        from sklearn.preprocessing import normalize
-
         self._theme_sums = sums
-        self._fit_centroids = normalize(sums)
+        self._fit_centroids = normalize_rows(sums)
 
     def _describe(self) -> None:
         self.components_ = _term_vectors(self._Wdocs, self._Xdocs)

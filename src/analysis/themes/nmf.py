@@ -7,7 +7,7 @@ document), S the sparse term similarity. Xs itself holds hundreds of terms per d
 through the factors ``scale · (X · (A · B))`` the same product costs a tenth. The
 coordinate-descent fit (:func:`fit_coordinate_descent`) is scikit-learn's
 ``_fit_coordinate_descent`` (same update, same start, same stopping rule) with these
-products, in float64. (The SVD start stays scikit-learn's ``randomized_svd`` of the
+products, in float64. (The SVD start is scikit-learn's ``randomized_svd`` (:func:`analysis.linalg.randomized_svd`) of the
 explicit matrix: its transposed route for wide corpora gives the starts the themes were
 tuned on; an own range finder cost 0.026 NMI on scoop-hivemind.)
 
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+
+from analysis.estimator import Estimator
 
 
 class SmoothedRows:
@@ -115,7 +117,7 @@ def fit_coordinate_descent(M: SmoothedRows, W: np.ndarray, H: np.ndarray, *, tol
                            max_iter: int = 200) -> tuple[np.ndarray, np.ndarray, int]:
     """Frobenius NMF ``M ≈ W H`` by coordinate descent from ``W``, ``H`` (no penalty).
 
-    scikit-learn's ``_fit_coordinate_descent`` (its compiled update, no shuffle): per
+    scikit-learn's ``_fit_coordinate_descent`` (its update as :func:`analysis.linalg.cd_sweep`, no shuffle): per
     iteration one sweep over W, one over Hᵀ; it stops when the sum of projected gradients
     falls to ``tol`` times that of the first iteration.
 
@@ -130,16 +132,15 @@ def fit_coordinate_descent(M: SmoothedRows, W: np.ndarray, H: np.ndarray, *, tol
     >>> np.allclose(W @ H, M.toarray(), atol=1e-3)
     True
     """
-    from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
+    from analysis.linalg import cd_sweep
 
     W = np.array(W, dtype=np.float64, order="C")
     Ht = np.array(np.asarray(H, dtype=np.float64).T, order="C")
-    perm = np.arange(W.shape[1], dtype=np.intp)
     violation_init = None
     n_iter = 0
     for n_iter in range(1, max_iter + 1):
-        violation = _update_cdnmf_fast(W, Ht.T @ Ht, M.dot(Ht), perm)
-        violation += _update_cdnmf_fast(Ht, W.T @ W, M.tdot(W), perm)
+        violation = cd_sweep(W, Ht.T @ Ht, M.dot(Ht))
+        violation += cd_sweep(Ht, W.T @ W, M.tdot(W))
         if violation_init is None:
             violation_init = violation
         if violation_init == 0 or violation / violation_init <= tol:
@@ -148,17 +149,42 @@ def fit_coordinate_descent(M: SmoothedRows, W: np.ndarray, H: np.ndarray, *, tol
 
 
 def nmf_estimator(H: np.ndarray, *, tol: float, max_iter: int, n_iter: int, seed: int):
-    """A fitted scikit-learn ``NMF`` holding the themes ``H`` (for its ``transform``).
+    """A fitted :class:`NMFThemes` holding the themes ``H`` (for its ``transform``).
 
     >>> est = nmf_estimator(np.eye(2, 3), tol=1e-4, max_iter=10, n_iter=3, seed=0)
     >>> est.transform(np.eye(2, 3)).round(3).tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
-    from sklearn.decomposition import NMF
-
-    est = NMF(H.shape[0], init="custom", random_state=seed, max_iter=max_iter, tol=tol)
+    est = NMFThemes(H.shape[0], random_state=seed, max_iter=max_iter, tol=tol)
     est.components_ = np.asarray(H, dtype=np.float64)
     est.n_components_ = H.shape[0]
     est.n_features_in_ = H.shape[1]
     est.n_iter_ = int(n_iter)
     return est
+
+
+class NMFThemes(Estimator):
+    """Fitted NMF themes ``components_`` and scikit-learn ``NMF``'s ``transform`` with them
+    (coordinate descent from 0, the themes fixed; :func:`analysis.themes.sample_fit.nmf_weights`),
+    without importing scikit-learn. The attributes are those of a fitted ``NMF``.
+
+    >>> est = nmf_estimator(np.eye(2), tol=1e-4, max_iter=10, n_iter=1, seed=0)
+    >>> est.transform(np.array([[2.0, 0.0]])).tolist()
+    [[2.0, 0.0]]
+    """
+
+    def __init__(self, n_components: int, *, tol: float = 1e-4, max_iter: int = 200,
+                 random_state: int | None = None):
+        self.n_components = n_components
+        self.tol = tol
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    def transform(self, X) -> np.ndarray:
+        """Weights ``W`` minimising ``||X - W components_||`` (non-negative)."""
+        from analysis.themes.sample_fit import nmf_weights
+
+        if X.shape[1] != self.components_.shape[1]:
+            raise ValueError(f"X has {X.shape[1]} features, but the themes have "
+                             f"{self.components_.shape[1]}.")
+        return nmf_weights(X, self.components_, tol=self.tol, max_iter=self.max_iter)

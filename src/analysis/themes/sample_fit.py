@@ -62,7 +62,7 @@ def nmf_weights(Xs, H: np.ndarray, *, tol: float = 1e-4,
     """Non-negative weights ``W`` minimising ``||Xs - W H||`` with the themes ``H`` fixed.
 
     The coordinate descent of scikit-learn's ``NMF.transform`` (same update, same start
-    at 0, same stopping rule), but ``Xs Hᵀ`` is computed once instead of once per
+    at 0, same stopping rule; :func:`analysis.linalg.cd_sweep`), but ``Xs Hᵀ`` is computed once instead of once per
     iteration: with ``H`` fixed it does not change. Float64.
 
     >>> import scipy.sparse as sp
@@ -70,16 +70,15 @@ def nmf_weights(Xs, H: np.ndarray, *, tol: float = 1e-4,
     >>> nmf_weights(sp.csr_matrix([[2.0, 0.0], [0.0, 3.0]]), H).round(3).tolist()
     [[2.0, 0.0], [0.0, 3.0]]
     """
-    from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
+    from analysis.linalg import cd_sweep
 
     Ht = np.ascontiguousarray(np.asarray(H, dtype=np.float64).T)
     HHt = Ht.T @ Ht
     XHt = np.ascontiguousarray(np.asarray(Xs @ Ht, dtype=np.float64))
     W = np.zeros((Xs.shape[0], Ht.shape[1]))
-    perm = np.arange(Ht.shape[1], dtype=np.intp)
     violation_init = None
     for _ in range(max_iter):
-        violation = _update_cdnmf_fast(W, HHt, XHt, perm)
+        violation = cd_sweep(W, HHt, XHt)
         if violation_init is None:
             violation_init = violation
         if violation_init == 0 or violation / violation_init <= tol:

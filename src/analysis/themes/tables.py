@@ -60,13 +60,13 @@ def theme_quotes(model: ThemeModel, segments: pd.DataFrame, n_quotes: int = 5,
     >>> int(theme_quotes(m, seg)["rank"].max()) <= 5
     True
     """
-    from sklearn.preprocessing import normalize
+    from analysis.linalg import normalize_rows
 
     cols = ["theme_id", "rank", "segment_id", "response_id", "weight", "typicality", "text"]
     W = model.weights_
     kept = model._kept
     typical = np.zeros(W.shape)
-    typical[kept] = np.asarray(normalize(model._X) @ normalize(model.components_).T)
+    typical[kept] = np.asarray(normalize_rows(model._X) @ normalize_rows(model.components_).T)
     texts = segments["text"].fillna("").astype(str).tolist()
     kinds = (segments["kind"].fillna("content").astype(str).tolist() if "kind" in segments
              else ["content"] * len(texts))

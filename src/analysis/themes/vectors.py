@@ -39,9 +39,9 @@ def term_similarity(X, *, max_neighbors: int | None = None) -> sp.csr_matrix:
     >>> term_similarity(X).toarray().round(2).tolist()
     [[1.0, 1.0, 0.0], [1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    from sklearn.preprocessing import normalize
+    from analysis.linalg import normalize_rows
 
-    Xn = normalize(sp.csr_matrix(X, dtype=np.float64), axis=0)
+    Xn = normalize_rows(sp.csr_matrix(X, dtype=np.float64), axis=0)
     S = (Xn.T @ Xn).tocsr()
     if max_neighbors is not None and S.shape[0] > 0:
         S.sort_indices()
@@ -70,13 +70,13 @@ def smooth_terms(X, S, smoothing: float = 1.0, max_terms: int | None = None) -> 
     >>> smooth_terms(X, term_similarity(X), 0.0).toarray().round(3).tolist()
     [[1.0, 0.0], [0.707, 0.707]]
     """
-    from sklearn.preprocessing import normalize
+    from analysis.linalg import normalize_rows
 
     X = sp.csr_matrix(X, dtype=np.float64)
     out = sp.csr_matrix(X + smoothing * (X @ S)) if smoothing else X
     if max_terms is not None and smoothing:
         out = _top_per_row(out, max_terms)
-    return normalize(out, norm="l2")
+    return normalize_rows(out)
 
 
 def _top_per_row(X: sp.csr_matrix, t: int) -> sp.csr_matrix:
@@ -150,10 +150,9 @@ def match_themes(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
     >>> match_themes(A, A[::-1])[1].tolist()
     [1, 0]
     """
-    from scipy.optimize import linear_sum_assignment
-    from sklearn.preprocessing import normalize
+    from analysis.linalg import linear_sum_assignment, normalize_rows
 
-    sim = normalize(np.asarray(A, dtype=float)) @ normalize(np.asarray(B, dtype=float)).T
+    sim = normalize_rows(np.asarray(A, dtype=float)) @ normalize_rows(np.asarray(B, dtype=float)).T
     r, c = linear_sum_assignment(-sim)
     return r, c, sim[r, c]
 
