@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from analysis.languages import LanguageError, get_language, language_codes
@@ -260,9 +261,80 @@ def _zipf_at_least(word: str, code: str, threshold: float) -> bool:
 
 @lru_cache(maxsize=32)
 def _foreign_stop_words(language: str) -> frozenset[str]:
-    """Every foreign stop word of ``language`` (:func:`foreign_stop_word`), judged at once.
+    """Every foreign stop word of ``language`` (:func:`foreign_stop_word`): from the stored
+    verdicts (:func:`stored_foreign_stop_words`) when they were judged from the same lists,
+    else judged now (:func:`judge_foreign_stop_words`; ~1 s for the registered languages).
 
     >>> "and" in _foreign_stop_words("da"), "for" in _foreign_stop_words("da")
+    (True, False)
+    """
+    stored = stored_foreign_stop_words()
+    if stored is not None and language in stored:
+        return stored[language]
+    return judge_foreign_stop_words(language)
+
+
+#: The stored verdicts of :func:`judge_foreign_stop_words` for the registered languages,
+#: with the fingerprint of the lists they were judged from (see :func:`foreign_lists_fingerprint`).
+FOREIGN_STOP_WORDS_FILE = Path(__file__).parent / "resources" / "foreign_stop_words.json"
+
+
+def foreign_lists_fingerprint() -> str:
+    """SHA-256 of what the foreign stop words follow from: every registered language's
+    general stop words, wordfreq's packed frequency lists (their bytes), the margins.
+
+    >>> len(foreign_lists_fingerprint())
+    64
+    """
+    import hashlib
+
+    from analysis.corpus.wordlist import _packed_list
+
+    digest = hashlib.sha256(repr((FOREIGN_MARGIN, FOREIGN_RARE_HERE, LANGUAGES)).encode())
+    for code in LANGUAGES:
+        digest.update("\n".join(sorted(_general_stop_words(code))).encode())
+        path = _packed_list(code)
+        digest.update(path.name.encode() + path.read_bytes() if path is not None else b"-")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def stored_foreign_stop_words() -> dict[str, frozenset[str]] | None:
+    """``{language: foreign stop words}`` from :data:`FOREIGN_STOP_WORDS_FILE`, or None when
+    the file is missing or was judged from other lists (another wordfreq or stop-word list).
+
+    >>> "and" in (stored_foreign_stop_words() or {"da": {"and"}})["da"]
+    True
+    """
+    import json
+
+    try:
+        stored = json.loads(FOREIGN_STOP_WORDS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stored.get("fingerprint") != foreign_lists_fingerprint():
+        return None
+    return {code: frozenset(words) for code, words in stored["words"].items()}
+
+
+def write_foreign_stop_words(path: Path = FOREIGN_STOP_WORDS_FILE) -> Path:
+    """Judge the foreign stop words of every registered language and store them in ``path``
+    (run after changing a stop-word list or upgrading wordfreq:
+    ``python -c "from analysis.text import write_foreign_stop_words; write_foreign_stop_words()"``).
+    """
+    import json
+
+    words = {code: sorted(judge_foreign_stop_words(code)) for code in LANGUAGES}
+    text = json.dumps({"fingerprint": foreign_lists_fingerprint(), "words": words},
+                      ensure_ascii=False, indent=0, sort_keys=True)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+    return Path(path)
+
+
+def judge_foreign_stop_words(language: str) -> frozenset[str]:
+    """Every foreign stop word of ``language``, judged from wordfreq's lists now.
+
+    >>> "and" in judge_foreign_stop_words("da"), "for" in judge_foreign_stop_words("da")
     (True, False)
     """
     def zipf(word: str, code: str) -> float:
