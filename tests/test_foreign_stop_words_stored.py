@@ -33,3 +33,10 @@ def test_a_stale_file_is_ignored(tmp_path, monkeypatch):
 def test_write_gives_the_stored_file(tmp_path):
     out = text.write_foreign_stop_words(tmp_path / "f.json")
     assert out.read_text(encoding="utf-8") == text.FOREIGN_STOP_WORDS_FILE.read_text(encoding="utf-8")
+
+
+def test_the_fingerprint_reads_the_lists_the_verdicts_come_from():
+    from analysis.corpus.wordlist import _packed_list
+
+    for code in text.LANGUAGES:
+        assert text._wordfreq_list(code) == _packed_list(code)

@@ -288,14 +288,25 @@ def foreign_lists_fingerprint() -> str:
     """
     import hashlib
 
-    from analysis.corpus.wordlist import _packed_list
-
     digest = hashlib.sha256(repr((FOREIGN_MARGIN, FOREIGN_RARE_HERE, LANGUAGES)).encode())
     for code in LANGUAGES:
         digest.update("\n".join(sorted(_general_stop_words(code))).encode())
-        path = _packed_list(code)
+        path = _wordfreq_list(code)
         digest.update(path.name.encode() + path.read_bytes() if path is not None else b"-")
     return digest.hexdigest()
+
+
+def _wordfreq_list(code: str) -> Path | None:
+    """wordfreq's packed list for ``code`` (as :func:`analysis.corpus.wordlist._packed_list`,
+    found without importing ``analysis.corpus``, whose package imports the whole ingest)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return next((p for p in (data / f"large_{code}.msgpack.gz", data / f"small_{code}.msgpack.gz")
+                 if p.is_file()), None)
 
 
 @lru_cache(maxsize=1)
