@@ -127,12 +127,12 @@ def normalize_terms(
 
 
 def _ngrams(row: Sequence[str | None], n: int) -> list[tuple[str, ...]]:
-    out = []
-    for i in range(len(row) - n + 1):
-        gram = row[i:i + n]
-        if all(g is not None for g in gram):
-            out.append(tuple(gram))  # type: ignore[arg-type]
-    return out
+    """Every run of ``n`` adjacent terms without a break (None), in order.
+
+    >>> _ngrams(["a", "b", None, "c", "d", "e"], 2)
+    [('a', 'b'), ('c', 'd'), ('d', 'e')]
+    """
+    return [gram for gram in zip(*(row[i:] for i in range(n))) if None not in gram]
 
 
 def find_multiword_terms(
