@@ -71,18 +71,22 @@ def cd_sweep(W: np.ndarray, HHt: np.ndarray, XHt: np.ndarray) -> float:
     (2.0, [[2.0, 0.0]])
     """
     n, k = W.shape
+    WT = np.ascontiguousarray(W.T)  # columns as contiguous rows: same arithmetic, faster
+    XHtT = np.ascontiguousarray(XHt.T)
+    term = np.empty(n)
     violation = 0.0
     for t in range(k):
-        grad = -XHt[:, t]
+        grad = np.negative(XHtT[t])
         for r in range(k):
-            grad = grad + HHt[t, r] * W[:, r]
-        col = W[:, t]
+            grad += np.multiply(HHt[t, r], WT[r], out=term)
+        col = WT[t]
         pg = np.where(col == 0, np.minimum(grad, 0.0), grad)
         if n:
             violation = float(np.cumsum(np.concatenate(([violation], np.abs(pg))))[-1])
         hess = HHt[t, t]
         if hess != 0:
-            W[:, t] = np.maximum(col - grad / hess, 0.0)
+            np.maximum(col - grad / hess, 0.0, out=col)
+    W[...] = WT.T
     return violation
 
 
