@@ -18,20 +18,22 @@ def _random_sparse(seed, shape=(300, 200), density=0.05):
     return X
 
 
+@pytest.mark.parametrize("norm", ["l2", "l1"])
 @pytest.mark.parametrize("axis", [0, 1])
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_normalize_rows_equals_sklearn_normalize(axis, seed):
+def test_normalize_rows_equals_sklearn_normalize(axis, seed, norm):
     from sklearn.preprocessing import normalize
 
     X = _random_sparse(seed, density=0.4)  # long rows: pairwise and sequential sums differ
-    got, want = normalize_rows(X, axis=axis), normalize(X, axis=axis)
+    got, want = normalize_rows(X, axis=axis, norm=norm), normalize(X, axis=axis, norm=norm)
     assert type(got) is type(want) and got.format == want.format
     assert np.array_equal(got.indices, want.indices) and np.array_equal(got.indptr, want.indptr)
     assert np.array_equal(got.data, want.data)
     D = X.toarray()
     D[7] = 1e-17  # a near-zero row: left as it is
-    assert np.array_equal(normalize_rows(D, axis=axis), normalize(D, axis=axis))
-    assert np.array_equal(normalize_rows(D.astype(int), axis=axis), normalize(D.astype(int), axis=axis))
+    assert np.array_equal(normalize_rows(D, axis=axis, norm=norm), normalize(D, axis=axis, norm=norm))
+    assert np.array_equal(normalize_rows(D.astype(int), axis=axis, norm=norm),
+                          normalize(D.astype(int), axis=axis, norm=norm))
     assert np.array_equal(X.toarray(), _random_sparse(seed, density=0.4).toarray())  # input kept
 
 

@@ -17,14 +17,14 @@ def _docs(seed, n=300):
 
 
 @pytest.mark.parametrize("min_df, max_df", [(1, 1.0), (2, 0.5), (0.01, 30), (3, 0.9)])
-@pytest.mark.parametrize("sublinear", [False, True])
-def test_fit_transform_and_transform_equal_sklearn(min_df, max_df, sublinear):
+@pytest.mark.parametrize("sublinear, norm", [(False, "l2"), (True, "l2"), (False, "l1"), (True, None)])
+def test_fit_transform_and_transform_equal_sklearn(min_df, max_df, sublinear, norm):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     docs, new = _docs(0), _docs(1, n=40) + [["unknown", "w1"], []]
-    ours = TermTfidf(min_df=min_df, max_df=max_df, sublinear_tf=sublinear, norm="l2")
+    ours = TermTfidf(min_df=min_df, max_df=max_df, sublinear_tf=sublinear, norm=norm)
     theirs = TfidfVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df,
-                             sublinear_tf=sublinear, norm="l2", dtype=np.float64)
+                             sublinear_tf=sublinear, norm=norm, dtype=np.float64)
     for a, b in ((ours.fit_transform(docs), theirs.fit_transform(docs)),
                  (ours.transform(new), theirs.transform(new))):
         assert type(a) is type(b) and a.shape == b.shape

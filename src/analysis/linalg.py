@@ -21,39 +21,41 @@ import numpy as np
 
 __all__ = ["normalize_rows", "cd_sweep", "randomized_svd", "linear_sum_assignment"]
 
-_EPS10 = 10 * np.finfo(np.float64).eps  # norms below this count as zero (as scikit-learn)
-
-
-def normalize_rows(X, axis: int = 1):
-    """Unit L2 rows (``axis=1``) or columns (``axis=0``) of a sparse or dense matrix (a copy);
-    all-zero rows stay zero. ``sklearn.preprocessing.normalize(X, axis=axis)``, same bits.
+def normalize_rows(X, axis: int = 1, norm: str = "l2"):
+    """Unit rows (``axis=1``) or columns (``axis=0``) of a sparse or dense matrix (a copy) in
+    the ``"l2"`` or ``"l1"`` norm; all-zero rows stay zero.
+    ``sklearn.preprocessing.normalize(X, norm=norm, axis=axis)``, same bits.
 
     >>> import scipy.sparse as sp
     >>> normalize_rows(sp.csr_matrix([[0.0, 2.0], [1.0, 1.0]])).toarray().round(3).tolist()
     [[0.0, 1.0], [0.707, 0.707]]
     >>> normalize_rows(np.array([[3.0, 1.0], [4.0, 0.0]]), axis=0).tolist()
     [[0.6, 1.0], [0.8, 0.0]]
+    >>> normalize_rows(np.array([[3.0, 1.0]]), norm="l1").tolist()
+    [[0.75, 0.25]]
     """
     import scipy.sparse as sp
 
+    if norm not in ("l1", "l2"):
+        raise ValueError(f"norm must be 'l1' or 'l2', not {norm!r}")
     if sp.issparse(X):
         fmt = "csc" if axis == 0 else "csr"
         X = X.asformat(fmt, copy=True) if X.format == fmt else X.asformat(fmt)
         if X.dtype not in (np.float64, np.float32):
             X = X.astype(np.float64)
         R = X.T if axis == 0 else X
-        # csr · ones adds each row's squares left to right, as scikit-learn's loop does
-        squares = sp.csr_matrix((R.data * R.data, R.indices, R.indptr), shape=R.shape)
-        sums = squares @ np.ones(R.shape[1])
-        norms = np.sqrt(sums)
+        # csr · ones adds each row's entries left to right, as scikit-learn's loop does
+        terms = R.data * R.data if norm == "l2" else np.abs(R.data)
+        sums = sp.csr_matrix((terms, R.indices, R.indptr), shape=R.shape) @ np.ones(R.shape[1])
+        norms = np.sqrt(sums) if norm == "l2" else sums
         norms[sums == 0] = 1.0  # all-zero rows: left as they are (x / 1 is x)
         R.data /= np.repeat(norms, np.diff(R.indptr))
         return R.T if axis == 0 else R
     arr = np.asarray(X)
     X = np.array(arr, dtype=arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64)
     R = X.T if axis == 0 else X
-    norms = np.sqrt(np.einsum("ij,ij->i", R, R))
-    norms[norms < _EPS10] = 1.0
+    norms = np.sqrt(np.einsum("ij,ij->i", R, R)) if norm == "l2" else np.sum(np.abs(R), axis=1)
+    norms[norms < 10 * np.finfo(norms.dtype).eps] = 1.0
     R /= norms[:, None]
     return X
 

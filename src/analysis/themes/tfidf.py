@@ -89,11 +89,7 @@ class TermTfidf(Estimator):
             np.log(X.data, X.data)
             X.data += 1.0
         X.data *= self.idf_[X.indices]
-        if self.norm == "l2":
-            X = normalize_rows(X)
-        elif self.norm == "l1":
-            raise NotImplementedError("norm='l1' is not implemented; the term features use 'l2'.")
-        return X
+        return X if self.norm is None else normalize_rows(X, norm=self.norm)
 
 
 def _count(docs, fixed: dict | None, dtype):
