@@ -204,8 +204,20 @@ class ThemeModel(Transformer):
         """
         from threadpoolctl import threadpool_limits
 
+        self._load_libraries()
         with threadpool_limits(1):
             return self._fit(X, groups, kind)
+
+    def _load_libraries(self) -> None:
+        """Import the compiled libraries the fit calls before their threads are limited:
+        ``threadpool_limits`` limits only libraries already loaded, and an OpenBLAS loaded
+        inside the limit would run on every core (other sums, other eigengaps). The default
+        fit (NMF, k given) needs SciPy's LAPACK only; the others scikit-learn as well."""
+        import scipy.linalg  # noqa: F401
+
+        if self.n_themes == "auto" or self.backend != "nmf" or self.seed_terms:
+            import scipy.sparse.linalg  # noqa: F401
+            import sklearn.base  # noqa: F401
 
     def _fit(self, X, groups, kind) -> "ThemeModel":
         check_model_params(self)
@@ -470,6 +482,7 @@ class ThemeModel(Transformer):
 
         self._check_fitted()
         texts = check_texts(X, "X")
+        self._load_libraries()
         with threadpool_limits(1):
             Xn = self.features_.transform(texts)
             Xs = smooth_terms(Xn, self.term_similarity_, self.smoothing, self.smoothing_terms)
