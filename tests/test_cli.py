@@ -94,7 +94,7 @@ def _parquets(folder, prefix=""):
 
 
 @pytest.mark.slow
-def test_cli_stages_equal_run_and_flags_override_settings(study_dir, tmp_path):
+def test_cli_stages_equal_run_and_flags_override_settings(study_dir, tmp_path, capsys):
     assert main(["run", str(study_dir), "--steps", "ingest,themes,align"]) == 0
     via_run = _parquets(tmp_path / "processed" / "demo")
     out = tmp_path / "cli"
@@ -109,8 +109,10 @@ def test_cli_stages_equal_run_and_flags_override_settings(study_dir, tmp_path):
         return int((themes["theme_id"] > 0).sum())
 
     assert n_themes(via_cli["themes"]) == 2  # themes.k of study.yaml, not the CLI's old default
+    capsys.readouterr()
     assert main(["themes", str(out), "--k", "3"]) == 0
     assert n_themes(pd.read_parquet(out / "themes.parquet")) == 3
+    assert "3 themes →" in capsys.readouterr().err  # the "no clear theme" group is not counted
     assert main(["align", str(out), "--count-campaigns", "per_response"]) == 0
     per_response = pd.read_parquet(out / "alignment_type_priority.parquet")  # 10 copies of each text now count 10 times
     assert not per_response.equals(via_run["alignment_type_priority"])

@@ -103,7 +103,10 @@ def cmd_themes(args: argparse.Namespace) -> int:
     tables = stage_themes(study)
     themes = tables.get("themes") if isinstance(tables, dict) else None
     if themes is not None and hasattr(themes, "itertuples"):
-        log(f"{len(themes)} themes → {study.processed_dir}")
+        from analysis.themes.describe import NO_THEME_ID
+
+        n_themes = int((themes["theme_id"] != NO_THEME_ID).sum())
+        log(f"{n_themes} themes → {study.processed_dir}")
         for row in themes.itertuples(index=False):
             log(f"  {row.theme_id}: {row.label}  ({row.size} segments)")
     return 0

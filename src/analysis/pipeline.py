@@ -244,7 +244,9 @@ def stage_themes(study: StudyConfig, **overrides):
             except ValueError as exc:
                 raise StageError(f"themes in {folder}: {exc}") from exc
     if "themes" in tables:
-        log(f"    {len(tables['themes'])} themes")
+        from analysis.themes.describe import NO_THEME_ID
+
+        log(f"    {int((tables['themes']['theme_id'] != NO_THEME_ID).sum())} themes")
     return tables
 
 
