@@ -250,10 +250,10 @@ def child(args: argparse.Namespace) -> dict:
         profiler.stop()
         Path(args.profile).parent.mkdir(parents=True, exist_ok=True)
         Path(args.profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    ru = resource.getrusage(resource.RUSAGE_SELF)
+    ru, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (ru.ru_utime + ru.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
     return {"stage": args.child, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-            "peak_rss_mb": round(ru.ru_maxrss / 1024, 1),
+            "cpu_children_s": round(kids.ru_utime + kids.ru_stime, 2), "peak_rss_mb": round(ru.ru_maxrss / 1024, 1),
             "peak_rss_workers_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
             **facts}
 
@@ -280,8 +280,9 @@ def markdown(rows: list[dict], command: str) -> str:
         "30 % of the responses form letters in campaigns of 20–2,000 copies (time and memory only).",
         "Each stage ran in its own subprocess; wall = the stage's own time (imports excluded; for the",
         "Dask stages including the start of a 2-worker local cluster), CPU = the subprocess's own CPU",
-        "(for Dask stages the client only: the workers' CPU is in the task seconds), peak RSS = the",
-        "subprocess's `ru_maxrss`; workers MB = each Dask worker's own peak RSS.",
+        "(+ its forked ingest workers' CPU; for Dask stages the client only: the workers' CPU is in the task seconds), peak RSS = the",
+        "subprocess's `ru_maxrss`; workers MB = each Dask worker's own peak RSS, or for in-memory ingest the",
+        "largest forked worker's (`RUSAGE_CHILDREN` gives the maximum over the children, shared pages included).",
         "",
         *header_lines(command, info, versions),
         "| target segments | responses | segments | stage | wall s | CPU s | peak RSS MB | workers MB | note |",
@@ -291,7 +292,9 @@ def markdown(rows: list[dict], command: str) -> str:
         note = r.get("error") or r.get("note", "")
         rss = f"{r['peak_rss_mb']:.0f}" if "peak_rss_mb" in r else "–"
         cpu = f"{r['cpu_s']:.1f}" if "cpu_s" in r else "–"
-        workers = " / ".join(f"{v:.0f}" for v in r.get("worker_peak_rss_mb", [])) or "–"
+        if r.get("cpu_children_s") and not r["stage"].startswith("dask-"):
+            cpu += f" + {r['cpu_children_s']:.1f} forked"
+        workers = " / ".join(f"{v:.0f}" for v in r.get("worker_peak_rss_mb", [])) or _forked(r)
         out.append(f"| {r['target']:,} | {r.get('n_responses', '–'):,} | {r.get('n_segments', '–')} | "
                    f"{r['stage']} | {r['wall_s']:.1f} | {cpu} | {rss} | {workers} | {note} |")
     done = {(r["target"], r["stage"]): r for r in rows if "error" not in r}
@@ -305,6 +308,18 @@ def markdown(rows: list[dict], command: str) -> str:
         if parts:
             out += ["", f"Ingest + themes + alignment, {label}: " + "; ".join(parts)]
     return "\n".join(out)
+
+
+def _forked(row: dict) -> str:
+    """The largest forked ingest worker's peak RSS (``ru_maxrss`` of RUSAGE_CHILDREN is the
+    maximum over the children, not their sum; it counts the pages shared with the parent
+    at the fork), or "–".
+
+    >>> _forked({"peak_rss_workers_mb": 463.0}), _forked({"peak_rss_workers_mb": 0.0})
+    ('463 (forked, max)', '–')
+    """
+    v = row.get("peak_rss_workers_mb", 0) or 0
+    return f"{v:.0f} (forked, max)" if v else "–"
 
 
 TASKS = {"dask-ingest": "_ingest_part", "dask-themes": "_transform_piece", "dask-alignment": "_align_piece"}

@@ -57,13 +57,21 @@ def content_segments(segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def _bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
-    """Chunks of (chunk × n) resampling counts: how often each unit is drawn."""
+    """Chunks of (chunk × n) resampling counts: how often each unit is drawn.
+
+    One resample is drawn at a time (the same numbers as drawing the chunk at once), so
+    the chunk of counts is the only array of its size.
+
+    >>> next(_bootstrap_counts(4, 2, np.random.default_rng(0))).sum(axis=1).tolist()
+    [4.0, 4.0]
+    """
     done = 0
     while done < n_boot:
         c = min(BOOT_CHUNK, n_boot - done)
-        idx = rng.integers(0, n, size=(c, n))
-        offs = (np.arange(c)[:, None] * n + idx).ravel()
-        yield np.bincount(offs, minlength=c * n).reshape(c, n).astype(float)
+        counts = np.empty((c, n))
+        for row in counts:
+            row[:] = np.bincount(rng.integers(0, n, size=n), minlength=n)
+        yield counts
         done += c
 
 

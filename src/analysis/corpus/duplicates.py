@@ -147,8 +147,29 @@ def _shingle_hash_sets(word_lists: list[list[str]], shingle_size: int) -> list[n
     return out
 
 
-def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) -> dict[int, np.ndarray]:
+# Texts whose word lists are held at once while hashing shingles (each text's set does not
+# depend on the block; the blocks bound the memory of the words to a block's, not a corpus's).
+ELIGIBLE_BLOCK = 5_000
+
+
+def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int,
+                   block: int = ELIGIBLE_BLOCK) -> dict[int, np.ndarray]:
+    """Shingle-hash sets of the texts long enough to compare, by position, hashed in
+    blocks of ``block`` texts.
+
+    >>> sets = _eligible_sets(["vi vil have flere træer i byen", "ja", "vi vil have flere træer"], 10, 1, 3, block=1)
+    >>> sorted(sets), bool((sets[2] == _shingle_hashes("vi vil have flere træer", 3)).all())
+    ([0, 2], True)
+    """
+    out: dict[int, np.ndarray] = {}
     positions, word_lists = [], []
+
+    def flush() -> None:
+        hashes = _shingle_hash_sets(word_lists, shingle_size)
+        out.update((i, sh) for i, sh in zip(positions, hashes) if sh.size >= min_shingles)
+        positions.clear()
+        word_lists.clear()
+
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             continue
@@ -157,8 +178,10 @@ def _eligible_sets(texts, min_chars: int, min_shingles: int, shingle_size: int) 
             continue
         positions.append(i)
         word_lists.append(WORD_RE.findall(_PLACEHOLDER_RE.sub(" ", text).lower()))
-    hashes = _shingle_hash_sets(word_lists, shingle_size)
-    return {i: sh for i, sh in zip(positions, hashes) if sh.size >= min_shingles}
+        if len(word_lists) >= block:
+            flush()
+    flush()
+    return out
 
 
 @lru_cache(maxsize=16)
