@@ -38,15 +38,15 @@ def test_eligible_sets_do_not_depend_on_the_block():
     assert 0 < len(whole) < len(texts)
 
 
-def test_weights_and_smoothed_match_transform():
-    from analysis.scale.themes import no_clear_theme_of, weights_and_smoothed
+def test_transform_smoothed_matches_transform():
+    from analysis.scale.themes import no_clear_theme_of
     from analysis.themes import ThemeModel
 
     docs = ["bus og metro kører hver dag", "park og træer gror i byen", "cykelsti langs havnen",
             "flere bænke i parken"] * 6
     model = ThemeModel(2, min_fit=0.5).fit(docs)
     new = ["metro og bus", "træer i parken", "havnen", "ukendt ord"]
-    W, Xs = weights_and_smoothed(model, new)
+    W, Xs = model.transform_smoothed(new)
     assert np.array_equal(W, model.transform(new))
     assert Xs.shape[0] == len(new)
     assert np.array_equal(no_clear_theme_of(model, new, W, Xs), no_clear_theme_of(model, new, W))

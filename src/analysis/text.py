@@ -291,14 +291,19 @@ def foreign_lists_fingerprint() -> str:
     digest = hashlib.sha256(repr((FOREIGN_MARGIN, FOREIGN_RARE_HERE, LANGUAGES)).encode())
     for code in LANGUAGES:
         digest.update("\n".join(sorted(_general_stop_words(code))).encode())
-        path = _wordfreq_list(code)
+        path = wordfreq_packed_list(code)
         digest.update(path.name.encode() + path.read_bytes() if path is not None else b"-")
     return digest.hexdigest()
 
 
-def _wordfreq_list(code: str) -> Path | None:
-    """wordfreq's packed list for ``code`` (as :func:`analysis.corpus.wordlist._packed_list`,
-    found without importing ``analysis.corpus``, whose package imports the whole ingest)."""
+def wordfreq_packed_list(code: str) -> Path | None:
+    """wordfreq's own file for ``code`` (its "best" list: large, else small), if installed.
+
+    Found without importing wordfreq; :mod:`analysis.corpus.wordlist` reads its bands.
+
+    >>> wordfreq_packed_list("da").name.endswith("_da.msgpack.gz")
+    True
+    """
     from importlib.util import find_spec
 
     spec = find_spec("wordfreq")

@@ -19,8 +19,8 @@ import math
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from importlib.util import find_spec
-from pathlib import Path
+
+from analysis.text import wordfreq_packed_list
 
 __all__ = ["zipf"]
 
@@ -31,20 +31,10 @@ _PLAIN_CODES = frozenset({"da", "de", "en", "sv"})
 _PLAIN_WORD = re.compile(r"[a-zäöüæøå]+(?:-[a-zäöüæøå]+)*")
 
 
-def _packed_list(code: str) -> Path | None:
-    """wordfreq's own file for ``code`` (its "best" list: large, else small), if installed."""
-    spec = find_spec("wordfreq")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    return next((p for p in (data / f"large_{code}.msgpack.gz", data / f"small_{code}.msgpack.gz")
-                 if p.is_file()), None)
-
-
 @lru_cache(maxsize=8)
 def _bands(code: str) -> tuple[list[str], ...]:
     """The sorted frequency bands of one language (band i holds words at -i centibels)."""
-    path = _packed_list(code)
+    path = wordfreq_packed_list(code)
     if path is not None:
         import gzip
 

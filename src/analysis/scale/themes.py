@@ -72,7 +72,7 @@ def no_clear_theme_of(model, texts, W: np.ndarray, Xs=None) -> np.ndarray:
     documents, as in :func:`analysis.themes.describe.theme_fit`. Texts are judged one by
     one: with ``unit="response"`` the in-memory fit judges whole responses, so a few
     segments of a mixed response can differ. ``Xs``: the texts' smoothed term rows when
-    they are at hand (:func:`weights_and_smoothed`), else computed here.
+    they are at hand (:meth:`ThemeModel.transform_smoothed`), else computed here.
 
     >>> from analysis.themes import ThemeModel
     >>> m = ThemeModel(2, min_fit=0.5).fit(["bus og metro kører", "park og træer gror"] * 4)
@@ -95,36 +95,6 @@ def no_clear_theme_of(model, texts, W: np.ndarray, Xs=None) -> np.ndarray:
     return has & (spread_evenly(W) | (main_theme_fit(W, Xs, C) < model.fit_threshold_))
 
 
-def weights_and_smoothed(model, texts: list[str]) -> tuple[np.ndarray, object]:
-    """``(model.transform(texts), smoothed term rows of texts)`` from one walk of the texts.
-
-    The steps of :meth:`ThemeModel.transform`, keeping the smoothed rows that
-    :func:`no_clear_theme_of` needs, so that a partition's texts are tokenised and smoothed
-    once rather than twice (the weights are the same numbers).
-
-    >>> from analysis.themes import ThemeModel
-    >>> m = ThemeModel(2).fit(["bus og metro kører", "park og træer gror"] * 4)
-    >>> W, Xs = weights_and_smoothed(m, ["metro bus"])
-    >>> bool((W == m.transform(["metro bus"])).all()), Xs.shape[0]
-    (True, 1)
-    """
-    from threadpoolctl import threadpool_limits
-
-    from analysis.themes import backends
-    from analysis.themes.vectors import _row_normalize, smooth_terms
-
-    model._check_fitted()
-    with threadpool_limits(1):
-        Xn = model.features_.transform(texts)
-        Xs = smooth_terms(Xn, model.term_similarity_, model.smoothing, model.smoothing_terms)
-        W = backends.transform_backend(model.backend, model.estimator_, model._data, Xn, Xs.copy(), texts,
-                                       features=model.features_, cache_dir=model.cache_dir)
-    W = _row_normalize(W)
-    if getattr(model, "_merge_map", None) is not None:
-        return W @ model._merge_map, Xs
-    return W[:, model._order], Xs
-
-
 def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Worker task: (segment_themes rows, per-response weight sums, sizes) of a piece.
 
@@ -137,7 +107,7 @@ def _transform_piece(path: Path, piece, model) -> tuple[pd.DataFrame, pd.DataFra
 
     seg = _read_piece(path, piece)
     texts = seg["text"].fillna("").astype(str).tolist()
-    W, Xs = weights_and_smoothed(model, texts)
+    W, Xs = model.transform_smoothed(texts)
     kinds = segment_kinds(texts, seg["kind"] if "kind" in seg else None, model.language)
     W[~np.isin(np.asarray(kinds, dtype=object), CONTENT_KINDS)] = 0  # not evidence: as in the fit
     ids = model.theme_ids_.astype(int)

@@ -478,6 +478,19 @@ class ThemeModel(Transformer):
         >>> float(m.transform(["metro"]).sum().round(6))
         1.0
         """
+        return self.transform_smoothed(X, keep_smoothed=False)[0]
+
+    def transform_smoothed(self, X, keep_smoothed: bool = True):
+        """``(transform(X), smoothed term rows of X)`` from one walk of the texts.
+
+        For callers that need both (the Dask path's "no clear theme" rule); with
+        ``keep_smoothed=False`` the rows are handed to the backend and not returned.
+
+        >>> m = ThemeModel(2).fit(["bus og metro", "park og træer"] * 4)
+        >>> W, Xs = m.transform_smoothed(["metro"])
+        >>> bool((W == m.transform(["metro"])).all()), Xs.shape[0]
+        (True, 1)
+        """
         from threadpoolctl import threadpool_limits
 
         self._check_fitted()
@@ -486,12 +499,12 @@ class ThemeModel(Transformer):
         with threadpool_limits(1):
             Xn = self.features_.transform(texts)
             Xs = smooth_terms(Xn, self.term_similarity_, self.smoothing, self.smoothing_terms)
-            W = backends.transform_backend(self.backend, self.estimator_, self._data, Xn, Xs, texts,
+            W = backends.transform_backend(self.backend, self.estimator_, self._data, Xn,
+                                           Xs.copy() if keep_smoothed else Xs, texts,
                                            features=self.features_, cache_dir=self.cache_dir)
         W = _row_normalize(W)
-        if getattr(self, "_merge_map", None) is not None:
-            return W @ self._merge_map
-        return W[:, self._order]
+        W = W @ self._merge_map if getattr(self, "_merge_map", None) is not None else W[:, self._order]
+        return W, (Xs if keep_smoothed else None)
 
     def fit_transform(self, X, y=None, groups=None, kind=None) -> np.ndarray:
         """Fit, then return the training segments' theme weights (``weights_``).
