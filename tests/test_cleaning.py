@@ -131,3 +131,14 @@ def test_page_starts_point_at_the_first_line_of_each_page_even_when_it_repeats_e
     assert cleaned.page_starts[2] is None  # an empty page contributes no text
     start = cleaned.page_starts[3]
     assert text[start:] == "Vi støtter planen." and start > text.index("byen.")
+
+
+def test_terminal_escape_sequences_are_removed_whole_and_swallow_no_text():
+    pasted = ("Vi \x1b[1;31mstøtter\x1b[0m planen.\x1b[2K\n"
+              "\x1b]0;terminal title\x07Trafikken er \x1b[mfarlig.\n"
+              "\x1b]2;no terminator Parkering mangler.")
+    text = clean_text(pasted).text
+    assert "[31m" not in text and "[0m" not in text and "[2K" not in text and "terminal title" not in text
+    assert "Vi støtter planen." in text and "Trafikken er farlig." in text
+    assert "Parkering mangler." in text  # an unterminated OSC loses its ESC, not the rest of the text
+    assert "\x1b" not in text

@@ -38,6 +38,11 @@ __all__ = ["CleanText", "clean_text", "normalise_characters", "is_list_item"]
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
 _SPACES = dict.fromkeys(map(ord, "\t\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000"), " ")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Terminal escape sequences pasted from a console or a log (colours, titles, cursor moves):
+# CSI "ESC [ … final", a terminated OSC "ESC ] … BEL|ESC \\" on one line, and two-character
+# escapes. Removed whole, so no "[31m" is left behind when the ESC itself goes with the
+# control characters; an unterminated OSC loses only its ESC (no text is swallowed).
+_ANSI = re.compile(r"\x1b(?:\[[0-?]{0,32}[ -/]{0,4}[@-~]|\][^\x07\x1b\n]{0,256}(?:\x07|\x1b\\)|[@-Z\\-_])")
 # Any character the two tables change (a cheap test before the slower str.translate).
 _TRANSLATED = re.compile("[" + re.escape("".join(map(chr, {**_INVISIBLE, **_SPACES}))) + "]")
 
@@ -63,16 +68,20 @@ class CleanText:
 
 
 def normalise_characters(text: str) -> str:
-    """Line endings, NFC, invisible and control characters, odd spaces.
+    """Line endings, NFC, invisible and control characters, terminal escapes, odd spaces.
 
     >>> normalise_characters("a\\r\\nb\\u00a0c\\u200b")
     'a\\nb c'
+    >>> normalise_characters("\\x1b[1;31mVigtigt\\x1b[0m")
+    'Vigtigt'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     if _TRANSLATED.search(text):
         text = text.translate(_INVISIBLE).translate(_SPACES)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     return _CONTROL.sub("", text)
 
 
