@@ -349,6 +349,11 @@ class ThemeModel(Transformer):
             ranked = sorted(ks, key=lambda k: (-gaps[k], k))
             fitted = sorted(ranked[:choose_k.N_FITTED])
         data["k_max"] = max(fitted)
+        # The default fit's SVD start is computed here, once, so that the fits of each k
+        # can run in threads that share it (the other backends' fits run one by one).
+        threaded = self.backend == "nmf" and not len(self._seed_rows)
+        if threaded:
+            backends.nndsvda(data, data["k_max"], random_state=self.random_state)
 
         def fit(idx, k, seed):
             return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
@@ -360,7 +365,7 @@ class ThemeModel(Transformer):
         rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
                                      n_top_terms=self.n_top_terms,
-                                     sample_size=stability_sample)
+                                     sample_size=stability_sample, workers="auto" if threaded else 1)
         diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
         diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
         diag["fitted"] = diag["k"].isin(fitted)
