@@ -86,3 +86,45 @@ def test_fits_of_k_keep_their_order_and_drop_resample_estimators():
     expected = [(0, "est0"), (13, None), (25, None), (37, None)]
     assert _fits_of_k(fit, 2, samples, 0, 1) == expected
     assert _fits_of_k(fit, 2, samples, 0, 3) == expected
+
+
+def test_walk_once_in_two_processes_gives_the_walks_of_one(monkeypatch):
+    from analysis.themes import repeats
+    from analysis.themes.features import TermFeatures
+
+    monkeypatch.setattr(repeats, "FORK_MIN_TEXTS", 0)
+    monkeypatch.setattr("analysis.linalg.usable_cores", lambda: 2)
+    texts = [f"Flere busser til linje {i} og bedre cykelstier, tak." for i in range(30)]
+    texts += ["Kære udvalg,", None, "", "Flere træer!"] + texts[:5]
+    serial = TermFeatures("da").walk_texts(texts)
+    forked = repeats.walk_once(TermFeatures("da"), texts)
+    assert forked == serial
+    assert forked[0] is forked[-5]  # a repeated text shares its walk, as walk_texts does
+    assert repeats._may_fork(1) is False
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="needs fork")
+def test_an_error_in_the_forked_half_is_raised_here():
+    from analysis.themes import repeats
+
+    def walk(texts):
+        if "bad" in texts:
+            raise ValueError("no walk for 'bad'")
+        return [len(t) for t in texts]
+
+    assert repeats._with_fork(walk, ["ab"], ["abc", "d"]) == [2, 3, 1]
+    with pytest.raises(ValueError, match="no walk"):
+        repeats._with_fork(walk, ["ok"], ["bad"])
+
+
+@pytest.mark.parametrize("language", ["da", "de", "en"])
+def test_segment_kinds_read_once_equal_the_kind_of_each_segment(language):
+    from analysis.themes.policy import segment_kind, segment_kinds
+
+    texts = ["Med venlig hilsen", "Mit freundlichen Grüßen", "Kind regards", "Afsender: [NAVN]",
+             "Absender: [NAVN]", "Kære udvalg,", "Sehr geehrte Damen und Herren,", "Dear committee,",
+             "Tak for muligheden for at afgive høringssvar.", "4.2", "Side 3 af 7", "[NAVN], [ADRESSE]",
+             "Vi vil have flere træer i byen.", "Wir brauchen mehr Radwege.", "", "   "]
+    expected = [segment_kind(t, language) for t in texts]
+    assert segment_kinds(texts, None, language) == expected
+    assert segment_kinds(texts, ["content"] * len(texts), language) == expected  # a sign-off stays one

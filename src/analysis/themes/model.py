@@ -42,7 +42,7 @@ from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme
 from analysis.themes.features import TermFeatures
 from analysis.themes.nmf import smoothed_rows
 from analysis.themes.policy import CONTENT_KINDS, sender_names, title_words
-from analysis.themes.repeats import distinct_rows, kinds_once
+from analysis.themes.repeats import distinct_rows, kinds_once, walk_once
 from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
                                         weigh_in_chunks)
 from analysis.themes.unit import choose_unit, join_by_group, join_walks
@@ -233,7 +233,7 @@ class ThemeModel(Transformer):
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
                                       extra_stop_words=stop_extra)
         # One walk of the segments: their content-word counts here, their terms below.
-        walked = self.features_.walk_texts(texts)
+        walked = walk_once(self.features_, texts)  # half in a forked process on two cores
         uniq, _, pos = distinct_rows(walked)
         counts = np.array([sum(1 for term, _ in row if term is not None) for row in uniq])[pos]
         reasons = self._skip_reasons(texts, kinds, counts)
