@@ -93,8 +93,8 @@ def _kind_cues(language: str) -> tuple[tuple[str, ...], ...]:
     """The cue lists :func:`segment_kind` reads: closings, sender fields (with their
     colon), greetings, courtesy lines (read once per call of :func:`segment_kinds`).
 
-    >>> _kind_cues("da")[1][:1]
-    ('afsender:',)
+    >>> "afsender:" in _kind_cues("da")[1]
+    True
     """
     return (_cues(language, "kinds", "closings"),
             tuple(lab + ":" for lab in _cues(language, "kinds", "sender_fields")),
