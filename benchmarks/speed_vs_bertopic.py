@@ -15,6 +15,15 @@ NMI and ARI against the conversation of each comment: ours = the strongest theme
 response in ``response_themes`` (responses ingest left out or that got no theme count as
 one extra group), BERTopic = its topic (outliers -1 as one group).
 
+Bytecode: an installed package carries compiled bytecode (pip compiles a wheel's modules at
+install; a plain run writes ``__pycache__`` on first import), as BERTopic's site-packages
+do. This checkout is installed editable and the sandbox sets ``PYTHONDONTWRITEBYTECODE=1``,
+so without care every process of ours compiles the ~45 modules it imports from source
+(about 0.5 s of CPU each time). Before the timed runs ``src/`` is therefore copied to a
+temporary folder and compiled there once, untimed; every timed process of both sides imports
+the package from that copy (the same code, with its bytecode). ``--no-bytecode`` times the
+old way: the checkout's ``src/``, compiled from source in every process.
+
 Usage (writes ``benchmarks/speed_vs_bertopic.md``, a fragment of ``results.md``)::
 
     nice -n 10 .venv/bin/python benchmarks/speed_vs_bertopic.py --repeats 3
@@ -42,8 +51,9 @@ CORPUS = "austria-climate"
 K = 5
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) and stdout of one process."""
+def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS (MB), stdout and CPU seconds (user + system, with the
+    process's own children) of one process."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
@@ -54,7 +64,7 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float, str]:
         err.seek(0)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.read()[-800:]}")
-        return secs, ru.ru_maxrss / 1024, out.read()
+        return secs, ru.ru_maxrss / 1024, out.read(), ru.ru_utime + ru.ru_stime
 
 
 def write_input(folder: Path) -> tuple[Path, list[int]]:
@@ -67,15 +77,32 @@ def write_input(folder: Path) -> tuple[Path, list[int]]:
     return path, [int(g) for g in c.gold]
 
 
-def ours_once(csv: Path, work: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+def child_env(src: Path | None) -> dict:
+    """The timed processes' environment: the package from ``src`` (default: this checkout's)."""
+    return dict(os.environ, PYTHONPATH=str(src or ROOT / "src"))
+
+
+def compiled_copy(folder: Path) -> Path:
+    """A copy of ``src/`` in ``folder``, compiled by both interpreters (untimed); its path."""
+    import shutil
+
+    src = folder / "src"
+    shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for python in dict.fromkeys([sys.executable, PEERS_PYTHON]):
+        if Path(python).exists():
+            subprocess.run([python, "-m", "compileall", "-q", str(src)], check=True, stdout=subprocess.DEVNULL)
+    return src
+
+
+def ours_once(csv: Path, work: Path, src: Path | None = None) -> dict:
+    env = child_env(src)
     out = work / "processed"
     ing = timed([sys.executable, "-m", "analysis", "ingest", str(csv), "--out", str(out),
                  "--language", "de", "--text-col", "text", "--id-col", "id"], env)
     thm = timed([sys.executable, "-m", "analysis", "themes", str(out), "--k", str(K),
                  "--language", "de"], env)
     return {"ingest_s": ing[0], "themes_s": thm[0], "wall_s": ing[0] + thm[0],
-            "peak_rss_mb": max(ing[1], thm[1]), "out": out}
+            "cpu_s": ing[3] + thm[3], "peak_rss_mb": max(ing[1], thm[1]), "out": out}
 
 
 def ours_labels(out: Path, n: int) -> list[int]:
@@ -109,11 +136,11 @@ print(json.dumps({{"labels": [int(x) for x in labels], "inner_s": time.perf_coun
 """
 
 
-def bertopic_once(csv: Path, kmeans: bool) -> dict:
+def bertopic_once(csv: Path, kmeans: bool, src: Path | None = None) -> dict:
     code = BERTOPIC_CHILD.format(here=str(HERE), csv=str(csv), k=K, kmeans=kmeans)
-    secs, rss, out = timed([PEERS_PYTHON, "-c", code], dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    secs, rss, out, cpu = timed([PEERS_PYTHON, "-c", code], child_env(src))
     res = json.loads(out.strip().splitlines()[-1])
-    return {"wall_s": secs, "peak_rss_mb": rss, "labels": res["labels"]}
+    return {"wall_s": secs, "cpu_s": cpu, "peak_rss_mb": rss, "labels": res["labels"]}
 
 
 def scores(gold, labels) -> tuple[float, float]:
@@ -127,17 +154,21 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--hdbscan", action="store_true", help="also time BERTopic with its default HDBSCAN")
     ap.add_argument("--out", type=Path, default=HERE / "speed_vs_bertopic.md")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="do not compile the package first: every process compiles it from source")
     args = ap.parse_args(argv)
     runs: dict[str, list[dict]] = {"ours": [], "bertopic-kmeans": []}
     if args.hdbscan:
         runs["bertopic-hdbscan"] = []
     with tempfile.TemporaryDirectory(prefix="speed-") as tmp:
         csv, gold = write_input(Path(tmp))
+        src = None if args.no_bytecode else compiled_copy(Path(tmp))
         for i in range(args.repeats):
             for name in runs:
                 work = Path(tmp) / f"{name}-{i}"
                 work.mkdir()
-                r = ours_once(csv, work) if name == "ours" else bertopic_once(csv, name.endswith("kmeans"))
+                r = (ours_once(csv, work, src) if name == "ours"
+                     else bertopic_once(csv, name.endswith("kmeans"), src))
                 if name == "ours":
                     r["labels"] = ours_labels(r.pop("out"), len(gold))
                 r["nmi"], r["ari"] = scores(gold, r["labels"])
@@ -156,24 +187,30 @@ def fragment(runs: dict[str, list[dict]], n: int, args) -> str:
     versions = package_versions(("consultation-analysis", "numpy", "scipy", "scikit-learn", "pandas"))
     versions.update(peer_versions())
     med = {name: statistics.median(r["wall_s"] for r in rs) for name, rs in runs.items()}
-    argv = f"--repeats {args.repeats}" + (" --hdbscan" if args.hdbscan else "")
+    argv = f"--repeats {args.repeats}" + (" --hdbscan" if args.hdbscan else "") + \
+        (" --no-bytecode" if args.no_bytecode else "")
     lines = ["## Speed: ours (ingest + themes) vs BERTopic, whole processes, austria-climate", "",
              *header_lines(f"nice -n 10 .venv/bin/python benchmarks/speed_vs_bertopic.py {argv}",
                            machine_info(), versions),
              f"{n:,} comments, k = {K}. Ours = `python -m analysis ingest` + `python -m analysis "
              f"themes --k {K}` (two processes, imports and table writing included); BERTopic = one "
              "process: import, read the CSV, TF-IDF + SVD(100) vectors, fit (UMAP + clusterer, "
-             "topic words). Runs alternate; medians of "
+             "topic words). "
+             + ("Every process compiled our modules from source (--no-bytecode). " if args.no_bytecode else
+                "Our package was compiled to bytecode once beforehand (untimed), as an installed "
+                "package is; BERTopic's site-packages were compiled at install. ")
+             + "Runs alternate; medians of "
              f"{args.repeats} runs. The machine is shared (see the load average), so wall times carry "
              "noise; the ratio is from runs taken side by side.", "",
-             "| method | runs (wall s) | median wall s | peak RSS MB | NMI | ARI | BERTopic ÷ ours |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             "| method | runs (wall s) | median wall s | median CPU s | peak RSS MB | NMI | ARI | BERTopic ÷ ours (wall) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for name, rs in runs.items():
         ratio = med[name] / med["ours"]
         extra = (f" (ingest {statistics.median(r['ingest_s'] for r in rs):.1f} + themes "
                  f"{statistics.median(r['themes_s'] for r in rs):.1f})") if name == "ours" else ""
         walls = ", ".join(f"{r['wall_s']:.1f}" for r in rs)
         lines.append(f"| {name}{extra} | {walls} | {med[name]:.1f} | "
+                     f"{statistics.median(r['cpu_s'] for r in rs):.1f} | "
                      f"{max(r['peak_rss_mb'] for r in rs):.0f} | {statistics.median(r['nmi'] for r in rs):.3f} | "
                      f"{statistics.median(r['ari'] for r in rs):.3f} | {'' if name == 'ours' else f'{ratio:.1f}×'} |")
     bk = med["bertopic-kmeans"] / med["ours"]

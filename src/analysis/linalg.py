@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["normalize_rows", "cd_sweep", "randomized_svd", "linear_sum_assignment"]
+__all__ = ["normalize_rows", "cd_sweep", "randomized_svd", "linear_sum_assignment", "usable_cores"]
 
 def normalize_rows(X, axis: int = 1, norm: str = "l2"):
     """Unit rows (``axis=1``) or columns (``axis=0``) of a sparse or dense matrix (a copy) in
@@ -105,6 +105,61 @@ def _svd_flip(U: np.ndarray, Vt: np.ndarray, u_based: bool) -> None:
     Vt *= signs[:, np.newaxis]
 
 
+# Multiply-adds (stored entries × columns) from which a sparse · dense product is split
+# between two threads (scipy's sparse products release the GIL).
+THREADED_PRODUCT = 4_000_000
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity where the system tells it).
+
+    >>> usable_cores() >= 1
+    True
+    """
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _product(A, Q: np.ndarray) -> np.ndarray:
+    """``A @ Q`` for a sparse ``A`` and a dense ``Q`` of several columns; a large product's
+    columns are split between two threads. The numbers are the same (each column is its
+    own sum, added in the same order), in about half the time on two cores.
+
+    >>> import scipy.sparse as sp
+    >>> _product(sp.csr_matrix(np.eye(2)), np.arange(4.0).reshape(2, 2)).tolist()
+    [[0.0, 1.0], [2.0, 3.0]]
+    """
+    import scipy.sparse as sp
+
+    if (not sp.issparse(A) or Q.ndim != 2 or Q.shape[1] < 2
+            or A.nnz * Q.shape[1] < THREADED_PRODUCT or usable_cores() < 2):
+        return A @ Q
+    import threading
+
+    half = Q.shape[1] // 2
+    right: dict = {}
+
+    def run() -> None:
+        try:
+            right["value"] = A @ np.ascontiguousarray(Q[:, half:])
+        except BaseException as exc:  # handed to the caller below
+            right["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        left = A @ np.ascontiguousarray(Q[:, :half])
+    finally:
+        thread.join()
+    if "error" in right:
+        raise right["error"]
+    return np.hstack([left, right["value"]])
+
+
 def randomized_svd(M, n_components: int, *, random_state: int = 0, n_oversamples: int = 10):
     """Truncated SVD ``(U, S, Vt)`` by a randomized range finder; scikit-learn's
     ``randomized_svd(M, n_components, random_state=random_state)`` (float64 input):
@@ -115,6 +170,7 @@ def randomized_svd(M, n_components: int, *, random_state: int = 0, n_oversamples
     >>> S.round(6).tolist(), U.shape, Vt.shape
     ([3.0, 2.0], (3, 2), (2, 3))
     """
+    import scipy.sparse as sp
     from scipy import linalg
 
     rng = np.random.RandomState(random_state)
@@ -127,10 +183,10 @@ def randomized_svd(M, n_components: int, *, random_state: int = 0, n_oversamples
     if A.dtype == np.float32:
         Q = Q.astype(np.float32, copy=False)
     for _ in range(n_iter):  # n_iter >= 4: LU normalisation
-        Q, _ = linalg.lu(A @ Q, permute_l=True, check_finite=False)
-        Q, _ = linalg.lu(A.T @ Q, permute_l=True, check_finite=False)
-    Q, _ = linalg.qr(A @ Q, mode="economic", check_finite=False)
-    B = Q.T @ A
+        Q, _ = linalg.lu(_product(A, Q), permute_l=True, check_finite=False)
+        Q, _ = linalg.lu(_product(A.T, Q), permute_l=True, check_finite=False)
+    Q, _ = linalg.qr(_product(A, Q), mode="economic", check_finite=False)
+    B = _product(A.T, Q).T if sp.issparse(A) else Q.T @ A  # how scipy computes Q.T @ A
     Uhat, s, Vt = linalg.svd(B, full_matrices=False, lapack_driver="gesdd")
     del B
     U = Q @ Uhat

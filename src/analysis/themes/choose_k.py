@@ -221,7 +221,7 @@ def candidate_ks(n_documents: int, k_max: int | None = None) -> list[int]:
 def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object]],
            X, binary, terms: Sequence[str], ks: Sequence[int], *, n_runs: int = 4,
            random_state: int = 0, n_top_terms: int = 10, sample_size: int = 3000,
-           progress_desc: str = "choosing k"):
+           progress_desc: str = "choosing k", workers: int | str = 1):
     """Fit every k in ``ks``; stability, null stability, coherence and exclusivity per k.
 
     Parameters
@@ -242,6 +242,10 @@ def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object
     sample_size : int
         Size of each resample (at most the corpus size).
     progress_desc : str
+    workers : int or "auto"
+        Threads for the fits of one k (see :func:`_fits_of_k`); the results do not depend
+        on it. Give more than 1 only for a ``fit`` that changes no state another fit reads
+        and warns of nothing (warnings in other threads escape ``catch_warnings``).
 
     Returns
     -------
@@ -269,11 +273,11 @@ def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object
     perms = [null_rng.permutation(m) for _ in samples]
     rows, fits = [], {}
     for k in progress(list(ks), desc=progress_desc, unit="k"):
-        W, est = fit(None, k, random_state)
+        (W, est), *resampled = _fits_of_k(fit, k, samples, random_state,
+                                          workers if n >= PARALLEL_MIN_DOCUMENTS else 1)
         C = _term_vectors(W, X)
         sims, nulls = [], []
-        for r, (idx, perm) in enumerate(zip(samples, perms), start=1):
-            Wr, _ = fit(idx, k, random_state + r)
+        for (idx, perm), (Wr, _) in zip(zip(samples, perms), resampled):
             Xr = X[idx]
             per = np.zeros(k)
             a, _, s = match_themes(C, _term_vectors(Wr, Xr))
@@ -298,6 +302,38 @@ def scan_k(fit: Callable[[np.ndarray | None, int, int], tuple[np.ndarray, object
             "n_runs": len(samples) + 1, "n_segments": int(n)})
         fits[k] = (W, per_theme, est)
     return rows, fits
+
+
+# Fewest documents for which the fits of one k run in parallel threads (a thread start
+# and its join cost little, but small fits are not worth it).
+PARALLEL_MIN_DOCUMENTS = 2000
+
+
+def _fits_of_k(fit, k: int, samples: Sequence[np.ndarray], random_state: int,
+               workers: int | str) -> list:
+    """``fit(None, k, random_state)`` and ``fit(samples[r - 1], k, random_state + r)`` for
+    each resample, in that order; a resample's estimator is not kept. With ``workers``
+    above 1 (``"auto"``: every usable core) the fits run in as many threads: NumPy's and
+    SciPy's products release the GIL, and each fit is the same computation in any thread.
+
+    >>> _fits_of_k(lambda idx, k, seed: (seed, "est"), 2, [np.arange(3)], 0, 1)
+    [(0, 'est'), (1, None)]
+    """
+    from analysis.linalg import usable_cores
+
+    def one(r: int):
+        if r == 0:
+            return fit(None, k, random_state)
+        return fit(samples[r - 1], k, random_state + r)[0], None
+
+    runs = list(range(len(samples) + 1))
+    n = min(len(runs), usable_cores() if workers == "auto" else int(workers))
+    if n < 2:
+        return [one(r) for r in runs]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(n, thread_name_prefix="theme-fit") as pool:
+        return list(pool.map(one, runs))
 
 
 def theme_exclusivity(C: np.ndarray, n_top: int = 10) -> np.ndarray:

@@ -42,7 +42,7 @@ from analysis.themes.describe import (NO_THEME_ID, distinctive_terms, main_theme
 from analysis.themes.features import TermFeatures
 from analysis.themes.nmf import smoothed_rows
 from analysis.themes.policy import CONTENT_KINDS, sender_names, title_words
-from analysis.themes.repeats import distinct_rows, kinds_once
+from analysis.themes.repeats import distinct_rows, kinds_once, walk_once
 from analysis.themes.sample_fit import (FIT_SAMPLE_DOCUMENTS, check_fit_sample, sample_rows,
                                         weigh_in_chunks)
 from analysis.themes.unit import choose_unit, join_by_group, join_walks
@@ -233,7 +233,7 @@ class ThemeModel(Transformer):
         self.features_ = TermFeatures(self.language, form=self.form, multiword=self.multiword,
                                       extra_stop_words=stop_extra)
         # One walk of the segments: their content-word counts here, their terms below.
-        walked = self.features_.walk_texts(texts)
+        walked = walk_once(self.features_, texts)  # half in a forked process on two cores
         uniq, _, pos = distinct_rows(walked)
         counts = np.array([sum(1 for term, _ in row if term is not None) for row in uniq])[pos]
         reasons = self._skip_reasons(texts, kinds, counts)
@@ -349,6 +349,11 @@ class ThemeModel(Transformer):
             ranked = sorted(ks, key=lambda k: (-gaps[k], k))
             fitted = sorted(ranked[:choose_k.N_FITTED])
         data["k_max"] = max(fitted)
+        # The default fit's SVD start is computed here, once, so that the fits of each k
+        # can run in threads that share it (the other backends' fits run one by one).
+        threaded = self.backend == "nmf" and not len(self._seed_rows)
+        if threaded:
+            backends.nndsvda(data, data["k_max"], random_state=self.random_state)
 
         def fit(idx, k, seed):
             return backends.fit_backend(self.backend, data, idx, k, seed=seed, max_iter=self.max_iter,
@@ -360,7 +365,7 @@ class ThemeModel(Transformer):
         rows, fits = choose_k.scan_k(fit, Xd, self._coherence_binary, list(self.terms_), fitted,
                                      n_runs=self.n_runs, random_state=self.random_state,
                                      n_top_terms=self.n_top_terms,
-                                     sample_size=stability_sample)
+                                     sample_size=stability_sample, workers="auto" if threaded else 1)
         diag = pd.DataFrame({"k": ks}).merge(pd.DataFrame(rows), on="k", how="left")
         diag["eigengap"] = [float(gaps[k]) for k in ks] if gaps is not None else np.nan
         diag["fitted"] = diag["k"].isin(fitted)

@@ -65,3 +65,86 @@ def kinds_once(texts, kind, language: str) -> list[str]:
     pairs = list(where)
     out = segment_kinds([t for t, _ in pairs], None if kind is None else [k for _, k in pairs], language)
     return [out[j] for j in pos]
+
+
+# Fewest distinct texts for which half of them are walked in a forked process (the fork and
+# the walks' way back cost a few hundredths of a second).
+FORK_MIN_TEXTS = 2000
+
+
+def walk_once(features, texts: Sequence[str], workers: int | str = "auto") -> list:
+    """``features.walk_texts(texts)``: each distinct text walked once, its walk shared by its
+    copies, and on two cores (``workers`` 2 or ``"auto"``, Linux) the second half of the
+    distinct texts walked in a forked process. The walks are the same either way (a walk
+    depends on its text alone).
+
+    >>> from analysis.themes.features import TermFeatures
+    >>> tf = TermFeatures("da")
+    >>> walk_once(tf, ["bus, metro", "tog"], workers=1) == tf.walk_texts(["bus, metro", "tog"])
+    True
+    """
+    keys = ["" if t is None else str(t) for t in texts]
+    distinct = list(dict.fromkeys(keys))
+    if len(distinct) < FORK_MIN_TEXTS or not _may_fork(workers):
+        return features.walk_texts(texts)
+    features.walk_texts([])  # the normaliser (stop words, stemmer) is built before the fork
+    half = len(distinct) // 2
+    first, second = distinct[:half], distinct[half:]
+    walks = _with_fork(features.walk_texts, first, second)
+    row_of = dict(zip(distinct, walks))
+    return [row_of[k] for k in keys]
+
+
+def _may_fork(workers: int | str) -> bool:
+    """Whether a second process may be forked here: two usable cores asked for, Linux, and
+    not inside a daemonic worker (Dask, a ``multiprocessing`` pool)."""
+    import os
+    import sys
+
+    from analysis.linalg import usable_cores
+
+    wanted = usable_cores() if workers == "auto" else int(workers)
+    mp = sys.modules.get("multiprocessing")
+    daemon = mp is not None and mp.current_process().daemon
+    return wanted >= 2 and sys.platform.startswith("linux") and hasattr(os, "fork") and not daemon
+
+
+def _with_fork(function, here: list, there: list) -> list:
+    """``function(here) + function(there)``, ``function(there)`` computed in a forked child
+    while this process computes ``function(here)``; the child's result comes back pickled,
+    an error in it is raised here."""
+    import os
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, leave without running the parent's exit handlers
+        code = 0
+        try:
+            os.close(read)
+            try:
+                payload = pickle.dumps((True, function(there)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # handed to the parent
+                try:
+                    payload = pickle.dumps((False, exc))
+                except Exception:
+                    payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write)
+    try:
+        mine = function(here)
+    finally:
+        with os.fdopen(read, "rb") as inp:
+            payload = inp.read()
+        os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError("the forked process walking half of the texts ended without a result")
+    ok, value = pickle.loads(payload)
+    if not ok:
+        raise value
+    return mine + value
